@@ -1,0 +1,106 @@
+"""Punctuation and spacing pass.
+
+* a full stop splitting a sentence before a lower-case word (``who met him. in Syria``);
+* a space after a hyphen inside a name (``al- Baghdadi``);
+* doubled spaces between words, a space before ``, . ; : ! ?``, spaces inside brackets;
+* doubled commas/full stops (not an ellipsis), no space after a comma between words.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..document import Document
+from ..inventory import zipf
+from ..model import Category, Edit, Tier
+
+NAME = "punctuation"
+SOURCE = "mtclean punctuation pass"
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev
+    fr vs etc al approx dept est inc ltd co corp no nos vol vols fig figs ed eds pp p ch
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    a.m p.m e.g i.e cf ca op cit ibid viz resp incl excl min max avg sq km cm mm kg lb oz
+    u.s u.k u.n e.u""".split()
+)
+# particles that join a name with a hyphen: al-Baghdadi, bin-Salman, ad-Din
+NAME_PARTICLES = frozenset("al el ad ad-din an ar as ash at az bin ibn abu abd bint ul ud".split())
+
+_SPLIT_STOP = regex.compile(r"(?<=(?<![.\p{L}])(\p{L}[\p{L}'’-]*))\.(?= (\p{Ll}[\p{Ll}'’-]*)\b)")
+_HYPHEN_SPACE = regex.compile(r"(?<![\p{L}-])(\p{L}+)- (?=(\p{Lu}\p{Ll}+))")
+_DOUBLE_SPACE = regex.compile(r"(?<=\S)  +(?=\S)")
+_SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\d\"”’)\]]) +(?=[,;:!?]|\.(?!\.)(?=\s|$))")
+_BRACKET_SPACE = regex.compile(r"(?<=[(\[]) +(?=\S)|(?<=\S) +(?=[)\]])")
+_DOUBLE_MARK = regex.compile(r"(?<![.,])(,,+|\.\.(?!\.))(?![.,])")
+_NO_SPACE_AFTER_COMMA = regex.compile(r"(?<=\p{Ll}{2}),(?=\p{L}{2})")
+
+
+def _edit(doc: Document, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
+          category: Category = Category.PUNCTUATION) -> Edit | None:
+    if doc.protected.overlaps(start, end):
+        return None
+    return Edit(start, end, doc.text[start:end], (rep,), f"punctuation.{rule}", category.value,
+                tier, message, SOURCE, NAME)
+
+
+def _split_stops(doc: Document, text: str, base: int) -> list[Edit | None]:
+    out: list[Edit | None] = []
+    for m in _SPLIT_STOP.finditer(text):
+        before, after = m.group(1), m.group(2)
+        if before.lower().rstrip(".") in ABBREVIATIONS or len(before) < 2 or "." in before:
+            continue
+        if after in ("e.g", "i.e", "etc"):
+            continue
+        # both words ordinary lower-case English words: the stop is an MT artefact
+        sure = before.islower() and zipf(after) >= 3.0 and zipf(before) >= 2.0 or (
+            before[:1].isupper() and zipf(after) >= 4.0)
+        out.append(_edit(
+            doc, base + m.start(), base + m.end(), "", "split-sentence",
+            Tier.AUTO if sure else Tier.SUGGEST,
+            f"A full stop before the lower-case word '{after}' splits one sentence in two.",
+        ))
+    return out
+
+
+def _hyphen_spaces(doc: Document, text: str, base: int) -> list[Edit | None]:
+    out: list[Edit | None] = []
+    for m in _HYPHEN_SPACE.finditer(text):
+        prefix, name = m.group(1), m.group(2)
+        joined = f"{prefix}-{name}"
+        known = joined in doc.text
+        if prefix.lower() in NAME_PARTICLES or known:
+            evidence = f"the document writes '{joined}'" if known else f"'{prefix}-' is a name particle"
+            out.append(_edit(doc, base + m.start() + len(prefix) + 1, base + m.start() + len(prefix) + 2,
+                             "", "hyphen-space", Tier.AUTO,
+                             f"Space after the hyphen inside the name '{joined}' ({evidence}).",
+                             Category.SPACING))
+    return out
+
+
+def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
+    out: list[Edit | None] = []
+    for m in _DOUBLE_SPACE.finditer(text):
+        out.append(_edit(doc, base + m.start(), base + m.end(), " ", "double-space", Tier.AUTO,
+                         "Two or more spaces between words.", Category.SPACING))
+    for m in _SPACE_BEFORE.finditer(text):
+        out.append(_edit(doc, base + m.start(), base + m.end(), "", "space-before-punctuation", Tier.AUTO,
+                         f"No space before '{text[m.end()]}'.", Category.SPACING))
+    for m in _BRACKET_SPACE.finditer(text):
+        out.append(_edit(doc, base + m.start(), base + m.end(), "", "space-inside-brackets", Tier.AUTO,
+                         "No space inside brackets.", Category.SPACING))
+    for m in _DOUBLE_MARK.finditer(text):
+        out.append(_edit(doc, base + m.start(), base + m.end(), m.group()[0], "doubled-punctuation",
+                         Tier.AUTO, f"Doubled '{m.group()[0]}'."))
+    for m in _NO_SPACE_AFTER_COMMA.finditer(text):
+        out.append(_edit(doc, base + m.end(), base + m.end(), " ", "space-after-comma", Tier.SUGGEST,
+                         "A comma between words is followed by a space.", Category.SPACING))
+    return out
+
+
+def find(doc: Document) -> list[Edit]:
+    """Every punctuation and spacing edit in ``doc``."""
+    edits: list[Edit | None] = []
+    for para in doc.paragraphs:
+        for finder in (_split_stops, _hyphen_spaces, _simple):
+            edits.extend(finder(doc, para.text, para.start))
+    return [e for e in edits if e is not None]

@@ -1,0 +1,87 @@
+"""Protected spans: text that no pass may change.
+
+Found once per document (:func:`find_protected`) and respected by every pass through
+:meth:`Protected.overlaps`.  Kinds: URLs, e-mail addresses, numbers and codes (``6Q501``,
+``MQ-9``, ``19:30``), placeholders (``{name}``, ``%s``, ``{{var}}``, ``$VAR``, ``<x/>``) and
+quoted titles (a quoted run of Title Case words).  Names the document uses consistently are
+protected by the names inventory (:mod:`service.names_inventory`), not here.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import regex
+
+_URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'“”‘’]+[^\s<>\"'“”‘’.,;:!?)\]]"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+# a token with at least one digit, letters/digits joined by - / . : , (6Q501, MQ-9, 19:30, 1,000)
+_CODE = r"(?<![\w])(?=[\w.:/,-]*\d)[\p{L}\d]+(?:[-/.:,][\p{L}\d]+)*(?![\w])"
+_PLACEHOLDER = (
+    r"\{\{[^{}\n]{1,60}\}\}|\{[\w.:!-]{0,40}\}|%(?:\d+\$)?[-+ #0]*\d*(?:\.\d+)?[sdifxXeEgGcr%]"
+    r"|%\([\w]+\)[sdif]|\$\{[\w.]+\}|\$[A-Z_][A-Z0-9_]+|</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>"
+    r"|\[\[[^\[\]\n]{1,60}\]\]"
+)
+_TITLE_WORD = r"(?:\p{Lu}[\p{L}'’-]*|of|the|a|an|and|or|in|on|at|to|for|with|by|from|\d+)"
+_QUOTED_TITLE = (
+    rf"[\"“]\p{{Lu}}[\p{{L}}'’-]*(?:[ ]{_TITLE_WORD}){{1,11}}[\"”]"
+)
+_PATTERN = regex.compile(
+    rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<placeholder>{_PLACEHOLDER})"
+    rf"|(?P<title>{_QUOTED_TITLE})|(?P<code>{_CODE})",
+    regex.V1,
+)
+
+
+@dataclass(frozen=True)
+class ProtectedSpan:
+    """One protected range and why."""
+
+    start: int
+    end: int
+    kind: str
+
+
+class Protected:
+    """The protected spans of one text, sorted, with an overlap test."""
+
+    def __init__(self, spans: list[ProtectedSpan]):
+        self.spans = sorted(spans, key=lambda s: (s.start, s.end))
+        self._starts = [s.start for s in self.spans]
+
+    def overlaps(self, start: int, end: int) -> ProtectedSpan | None:
+        """The protected span sharing a character with ``[start, end)``, else None.
+
+        Spans do not overlap each other, so their ends are sorted too: only the last span
+        starting before ``end`` can overlap.  An insertion (``start == end``) strictly inside
+        a protected span counts as overlapping.
+        """
+        i = bisect.bisect_left(self._starts, max(end, start + 1))
+        if i == 0:
+            return None
+        span = self.spans[i - 1]
+        if start == end:
+            return span if span.start < start < span.end else None
+        return span if span.end > start else None
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
+def _is_title(text: str) -> bool:
+    words = text.strip("\"“”").split()
+    capitalised = [w for w in words if w[:1].isupper()]
+    return len(words) >= 2 and len(capitalised) >= max(2, (len(words) + 1) // 2)
+
+
+def find_protected(text: str) -> Protected:
+    """Find every protected span in ``text``."""
+    spans: list[ProtectedSpan] = []
+    for m in _PATTERN.finditer(text):
+        kind = m.lastgroup or "code"
+        if kind == "title" and not _is_title(m.group()):
+            continue
+        if kind == "code" and m.group().replace(",", "").replace(".", "").isalpha():
+            continue
+        spans.append(ProtectedSpan(m.start(), m.end(), kind))
+    return Protected(spans)

@@ -1,0 +1,84 @@
+"""The rule data itself: schema, unique ids, examples, no self-maps, no cycles, patterns compile."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from service.document import Document
+from service.errors import RuleError
+from service.passes.phrases import PhraseMatcher
+from service.rulesets import PHRASES_DIR, load_pack, load_rules, normalise_phrase
+
+
+def test_every_pack_loads_and_ids_are_unique():
+    rules = load_rules()
+    dupes = [i for i, n in Counter(r.id for r in rules).items() if n > 1]
+    assert not dupes
+    assert rules
+
+
+def test_every_rule_has_a_bad_and_an_ok_example(builtin_rules):
+    missing = [r.id for r in builtin_rules
+               if not any(e.bad for e in r.examples) or not any(e.ok for e in r.examples)]
+    assert not missing
+
+
+def test_no_replacement_maps_to_itself(builtin_rules):
+    selfmaps = [r.id for r in builtin_rules if r.pattern is None
+                and any(normalise_phrase(rep) in r.triggers for rep in r.replace)]
+    assert not selfmaps
+
+
+def test_no_replacement_contains_another_rules_trigger(builtin_rules):
+    """A replacement that another rule would fire on makes a cycle or a chain of fixes."""
+    matcher = PhraseMatcher(builtin_rules)
+    chains = []
+    for rule in builtin_rules:
+        if rule.pattern is not None:
+            continue
+        for rep in rule.replace:
+            hits = [e.rule_id for e in matcher.find(Document(rep)) if e.tier.value == "auto"]
+            if hits:
+                chains.append((rule.id, rep, hits))
+    assert not chains
+
+
+def test_rule_packs_are_broad(builtin_rules):
+    by_category = Counter(r.category for r in builtin_rules)
+    assert by_category["idiom"] >= 150
+    assert by_category["word_choice"] >= 100
+    langs = Counter(lang for r in builtin_rules if r.category == "idiom" for lang in r.langs)
+    assert len([lang for lang in langs if lang != "any"]) >= 4
+
+
+def test_pack_files_are_mappings_with_rules():
+    for path in sorted(PHRASES_DIR.glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert isinstance(raw, dict) and raw.get("rules"), path
+
+
+@pytest.mark.parametrize(
+    "body,words",
+    [
+        ("rules:\n  - id: x.one\n    match: a b\n    replace: c\n    message: m\n    examples: [{ok: q}]\n    colour: red\n",
+         ["x.one", "colour"]),
+        ("rules:\n  - id: x.two\n    pattern: '(unclosed'\n    anchor: unclosed\n    replace: c\n    message: m\n    examples: [{ok: q}]\n",
+         ["x.two", "pattern"]),
+        ("rules:\n  - id: Bad Id\n    match: a b\n    replace: c\n    message: m\n    examples: [{ok: q}]\n",
+         ["id"]),
+        ("rules:\n  - id: x.three\n    match: a b\n    replace: c\n    message: m\n    examples: [{fix: q}]\n",
+         ["x.three", "examples"]),
+    ],
+)
+def test_invalid_rule_file_names_file_rule_and_key(tmp_path: Path, body, words):
+    path = tmp_path / "broken.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_pack(path)
+    message = str(info.value)
+    assert "broken.yaml" in message
+    for word in words:
+        assert word in message
