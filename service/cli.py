@@ -16,6 +16,7 @@ from . import diffing, report
 from .errors import MtcleanError
 from .glossary import load_glossary
 from .pipeline import PASS_ORDER, Cleaner
+from .project_config import load_defaults
 from .textio import DEFAULT_MAX_BYTES, decode
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -96,8 +97,18 @@ def _fail(exc: Exception) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mtclean")
-def cli() -> None:
-    """Find and fix machine-translation artefacts in English text."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Find and fix machine-translation artefacts in English text.
+
+    Defaults for check and clean may be set in [tool.mtclean] of pyproject.toml.
+    """
+    try:
+        defaults = load_defaults()
+    except MtcleanError as exc:
+        _fail(exc)
+    if defaults:
+        ctx.default_map = {"check": defaults, "clean": defaults}
 
 
 @cli.command()

@@ -134,3 +134,15 @@ def test_console_script_runs_as_a_process(tmp_path: Path):
     proc = subprocess.run(cmd + ["clean", "--no-grammar", "-"], input=BAD.encode(), capture_output=True, timeout=120)
     assert proc.stdout.decode() == "who met him in Syria.\n\nThe end.\n"
     assert proc.returncode in (0, 1)
+
+
+def test_pyproject_tool_table_sets_defaults(runner, tmp_path: Path, monkeypatch):
+    (tmp_path / "names.txt").write_text("Markus Leitner\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.mtclean]\nglossary = "names.txt"\napply = "none"\n')
+    monkeypatch.chdir(tmp_path)
+    res = _run(runner, ["check", "--no-grammar", "-"], "Envoy Leitnner came.")
+    assert "'Leitner'" in res.output
+    assert _run(runner, ["clean", "--no-grammar", "-"], BAD).stdout == BAD  # apply = none
+    (tmp_path / "pyproject.toml").write_text('[tool.mtclean]\ncolour = "red"\n')
+    res = _run(runner, ["check", "-"], "x")
+    assert res.exit_code == 2 and "colour" in res.stderr

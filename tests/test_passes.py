@@ -44,6 +44,18 @@ def test_debris_leaves_real_text_alone(text):
     assert _fixed(debris.find, text) == text
 
 
+def test_doubled_full_stop_is_only_a_suggestion():
+    edits = punctuation.find(Document("Ah.. guys, I lost it."))
+    assert [(e.original, e.tier.value) for e in edits] == [("..", "suggest")]
+
+
+def test_click_prompt_alone_in_its_paragraph_is_only_a_suggestion():
+    text = "Click on the image to see how to disable tracking."
+    edits = debris.find(Document(text))
+    assert edits and all(e.tier.value == "suggest" for e in edits)
+    assert not debris.find(Document("Click here to learn how to disable tracking."))
+
+
 def test_lone_unknown_word_line_is_only_a_suggestion():
     text = "One.\n\nzorbly\n\nTwo."
     edits = debris.find(Document(text))
@@ -59,7 +71,7 @@ def test_lone_unknown_word_line_is_only_a_suggestion():
         ("two  spaces here", "two spaces here"),
         ("space before , comma and stop .", "space before, comma and stop."),
         ("inside ( brackets ) here", "inside (brackets) here"),
-        ("doubled,, comma and stop.. end", "doubled, comma and stop. end"),
+        ("doubled,, comma and stop.. end", "doubled, comma and stop.. end"),
     ],
 )
 def test_punctuation_fixes(text, expected):

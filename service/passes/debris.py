@@ -33,11 +33,13 @@ _CREDIT = regex.compile(
     r"[\p{Lu}\d][\p{L}\d.&'’-]*(?:\s*[/,]\s*|\s+)?(?:[\p{Lu}\d][\p{L}\d.&'’-]*(?:\s*[/,]\s*|\s+)?){0,4}"
     r"(?:\s*[)\]])?\s*$",
 )
+_AFTER_SENTENCE = r"(?:(?<=^)|(?<=[.!?…][\"”’)]?\s+))"
+# prompts about the page's own pictures and links: never part of the article text
 _PROMPT = regex.compile(
-    r"(?:(?<=^)|(?<=[.!?…][\"”’)]?\s+))"
-    r"(?:Click|Tap|Touch)\s+(?:on\s+)?(?:the\s+)?(?:here|image|photo|picture|link|video|icon|button|below|above)\b[^.!?\n]*[.!?…]?"
-    r"|(?:(?<=^)|(?<=[.!?…][\"”’)]?\s+))"
-    r"(?:Read more|Read also|See more|See also|Related|Continue reading|Share this (?:article|story|post)"
+    _AFTER_SENTENCE
+    + r"(?:Click|Tap|Touch)\s+(?:on\s+)?(?:the\s+)?(?:image|photo|picture|video|icon|thumbnail|gallery)s?\b[^.!?\n]*[.!?…]?"
+    + r"|" + _AFTER_SENTENCE
+    + r"(?:Read more|Read also|See more|See also|Continue reading|Share this (?:article|story|post)"
     r"|Follow us on|Subscribe to our newsletter|Watch the video)\b[^.!?\n]*[.!?…]?",
     regex.IGNORECASE | regex.MULTILINE,
 )
@@ -113,7 +115,8 @@ def _prompts(doc: Document, para: Paragraph) -> list[Edit]:
                                "A short line beside a click-through prompt is a link to another article."))
         if not trailing and e >= para.end:
             start, end = _remove_paragraph(doc, para)
-            edits[-1] = _edit(doc, start, end, "click-prompt", Tier.AUTO, edits[-1].message)
+            edits[-1] = _edit(doc, start, end, "click-prompt", Tier.SUGGEST,
+                              edits[-1].message + " (a paragraph of its own: check it is not real instructions)")
     return edits
 
 

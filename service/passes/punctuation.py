@@ -89,8 +89,10 @@ def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
         out.append(_edit(doc, base + m.start(), base + m.end(), "", "space-inside-brackets", Tier.AUTO,
                          "No space inside brackets.", Category.SPACING))
     for m in _DOUBLE_MARK.finditer(text):
-        out.append(_edit(doc, base + m.start(), base + m.end(), m.group()[0], "doubled-punctuation",
-                         Tier.AUTO, f"Doubled '{m.group()[0]}'."))
+        mark = m.group()[0]
+        # ",," is always a slip; ".." may be an informal ellipsis ("Ah.. guys"): a person decides
+        out.append(_edit(doc, base + m.start(), base + m.end(), mark, "doubled-punctuation",
+                         Tier.AUTO if mark == "," else Tier.SUGGEST, f"Doubled '{mark}'."))
     for m in _NO_SPACE_AFTER_COMMA.finditer(text):
         out.append(_edit(doc, base + m.end(), base + m.end(), " ", "space-after-comma", Tier.SUGGEST,
                          "A comma between words is followed by a space.", Category.SPACING))
