@@ -82,6 +82,16 @@ def _map_back(applied: list[Edit], edit: Edit) -> Edit | None:
                 edit.message, edit.source, edit.pass_name, edit.evidence)
 
 
+def _written_ranges(applied: list[Edit]) -> list[tuple[int, int]]:
+    """Where the applied edits' replacements stand in the edited text."""
+    ranges, shift = [], 0
+    for a in applied:
+        start = a.start + shift
+        ranges.append((start, start + len(a.replacement)))
+        shift += len(a.replacement) - (a.end - a.start)
+    return ranges
+
+
 class Cleaner:
     """Compiled rules and settings, built once and reused for many texts."""
 
@@ -105,10 +115,12 @@ class Cleaner:
         return {"debris": debris.find, "punctuation": punctuation.find, "names": names.find,
                 "phrases": self.matcher.find}
 
-    def find(self, text: str, status: dict[str, PassStatus] | None = None) -> list[Edit]:
-        """Every edit every enabled pass proposes for ``text`` (not yet resolved)."""
+    def find(self, text: str, status: dict[str, PassStatus] | None = None,
+             focus: list[tuple[int, int]] | None = None) -> list[Edit]:
+        """Every edit every enabled pass proposes for ``text`` (not yet resolved); with
+        ``focus``, only in the paragraphs touching those ranges."""
         status = status if status is not None else {}
-        doc = Document(text, self.glossary)
+        doc = Document(text, self.glossary, focus)
         edits: list[Edit] = []
         finders = self._finders()
         for name in PASS_ORDER:
@@ -146,8 +158,9 @@ class Cleaner:
         warnings: list[str] = []
         rounds = 1
         seen = {result.text}
-        while apply != "none" and rounds < MAX_ROUNDS:
-            more = [e for e in self.find(result.text, {}) if e.is_auto]
+        while result.applied and rounds < MAX_ROUNDS:
+            # re-check only the paragraphs the applied edits touched
+            more = [e for e in self.find(result.text, {}, _written_ranges(result.applied)) if e.is_auto]
             if not more:
                 break
             rounds += 1

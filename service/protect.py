@@ -15,8 +15,10 @@ import regex
 
 _URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'“”‘’]+[^\s<>\"'“”‘’.,;:!?)\]]"
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-# a token with at least one digit, letters/digits joined by - / . : , (6Q501, MQ-9, 19:30, 1,000)
-_CODE = r"(?<![\w])(?=[\w.:/,-]*\d)[\p{L}\d]+(?:[-/.:,][\p{L}\d]+)*(?![\w])"
+# a token with at least one digit, letters/digits joined by - / . : , (6Q501, MQ-9, 19:30, 1,000);
+# the match starts at its first digit (fast to find) and the part before it is the group "pre"
+_CODE = (r"(?<=(?<![\w])(?P<pre>(?:[\p{L}\d]+[-/.:,])*[\p{L}\d]*))"
+         r"\d[\p{L}\d]*(?:[-/.:,][\p{L}\d]+)*(?![\w])")
 _PLACEHOLDER = (
     r"\{\{[^{}\n]{1,60}\}\}|\{[\w.:!-]{0,40}\}|%(?:\d+\$)?[-+ #0]*\d*(?:\.\d+)?[sdifxXeEgGcr%]"
     r"|%\([\w]+\)[sdif]|\$\{[\w.]+\}|\$[A-Z_][A-Z0-9_]+|</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>"
@@ -26,10 +28,12 @@ _TITLE_WORD = r"(?:\p{Lu}[\p{L}'’-]*|of|the|a|an|and|or|in|on|at|to|for|with|b
 _QUOTED_TITLE = (
     rf"[\"“]\p{{Lu}}[\p{{L}}'’-]*(?:[ ]{_TITLE_WORD}){{1,11}}[\"”]"
 )
-_PATTERN = regex.compile(
-    rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<placeholder>{_PLACEHOLDER})"
-    rf"|(?P<title>{_QUOTED_TITLE})|(?P<code>{_CODE})",
-    regex.V1,
+# one pattern per kind (a single alternation defeats the regex module's literal prefilters);
+# earlier kinds win where two overlap
+_PATTERNS = tuple(
+    (kind, regex.compile(src, regex.V1))
+    for kind, src in (("url", _URL), ("email", _EMAIL), ("placeholder", _PLACEHOLDER),
+                      ("title", _QUOTED_TITLE), ("code", _CODE))
 )
 
 
@@ -74,14 +78,20 @@ def _is_title(text: str) -> bool:
     return len(words) >= 2 and len(capitalised) >= max(2, (len(words) + 1) // 2)
 
 
-def find_protected(text: str) -> Protected:
-    """Find every protected span in ``text``."""
+def find_protected(text: str, ranges: list[tuple[int, int]] | None = None) -> Protected:
+    """Find every protected span in ``text`` (only inside ``ranges`` when given)."""
+    found: list[tuple[int, int, int, str]] = []
+    for rank, (kind, pattern) in enumerate(_PATTERNS):
+        for lo, hi in ranges if ranges is not None else [(0, len(text))]:
+            for m in pattern.finditer(text, lo, hi):
+                if kind == "title" and not _is_title(m.group()):
+                    continue
+                start = m.start("pre") if kind == "code" else m.start()
+                found.append((start, rank, m.end(), kind))
+    found.sort()
     spans: list[ProtectedSpan] = []
-    for m in _PATTERN.finditer(text):
-        kind = m.lastgroup or "code"
-        if kind == "title" and not _is_title(m.group()):
+    for start, _rank, end, kind in found:
+        if spans and start < spans[-1].end:
             continue
-        if kind == "code" and m.group().replace(",", "").replace(".", "").isalpha():
-            continue
-        spans.append(ProtectedSpan(m.start(), m.end(), kind))
+        spans.append(ProtectedSpan(start, end, kind))
     return Protected(spans)

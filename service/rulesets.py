@@ -128,8 +128,9 @@ class Rule:
 
 
 def normalise_phrase(phrase: str) -> str:
-    """Lower-case a phrase and collapse its whitespace (the matcher's view of text)."""
-    return " ".join(phrase.lower().split())
+    """Lower-case a phrase, straighten its apostrophes and collapse its whitespace (the
+    matcher's view of text)."""
+    return " ".join(phrase.lower().replace("’", "'").replace("‘", "'").split())
 
 
 def _compile(rule_id: str, key: str, source: str, flags: int, where: str) -> "regex.Pattern[str]":

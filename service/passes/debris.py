@@ -33,16 +33,15 @@ _CREDIT = regex.compile(
     r"[\p{Lu}\d][\p{L}\d.&'’-]*(?:\s*[/,]\s*|\s+)?(?:[\p{Lu}\d][\p{L}\d.&'’-]*(?:\s*[/,]\s*|\s+)?){0,4}"
     r"(?:\s*[)\]])?\s*$",
 )
-_AFTER_SENTENCE = r"(?:(?<=^)|(?<=[.!?…][\"”’)]?\s+))"
-# prompts about the page's own pictures and links: never part of the article text
+# prompts about the page's own pictures and links: never part of the article text.  The
+# pattern starts at the keyword (fast to find); _AT_SENTENCE_START checks what stands before.
 _PROMPT = regex.compile(
-    _AFTER_SENTENCE
-    + r"(?:Click|Tap|Touch)\s+(?:on\s+)?(?:the\s+)?(?:image|photo|picture|video|icon|thumbnail|gallery)s?\b[^.!?\n]*[.!?…]?"
-    + r"|" + _AFTER_SENTENCE
-    + r"(?:Read more|Read also|See more|See also|Continue reading|Share this (?:article|story|post)"
-    r"|Follow us on|Subscribe to our newsletter|Watch the video)\b[^.!?\n]*[.!?…]?",
-    regex.IGNORECASE | regex.MULTILINE,
+    r"\b(?:(?:Click|Tap|Touch)\s+(?:on\s+)?(?:the\s+)?(?:image|photo|picture|video|icon|thumbnail|gallery)s?\b"
+    r"|(?:Read more|Read also|See more|See also|Continue reading|Share this (?:article|story|post)"
+    r"|Follow us on|Subscribe to our newsletter|Watch the video)\b)[^.!?\n]*[.!?…]?",
+    regex.IGNORECASE,
 )
+_AT_SENTENCE_START = regex.compile(r"(?:^|[.!?…][\"”’)]?\s+)$")
 # a sentence end: a stop followed by a capital or the end (a stop before a lower-case word is
 # an MT split that the punctuation pass removes, so it must not change the decision here)
 _SENTENCE_END = regex.compile(r"[.!?…][\"”’)]?(?:\s+[\p{Lu}\d\"“]|\s*$)")
@@ -50,13 +49,11 @@ _SENTENCE_END = regex.compile(r"[.!?…][\"”’)]?(?:\s+[\p{Lu}\d\"“]|\s*$)"
 
 def _remove_paragraph(doc: Document, para: Paragraph) -> tuple[int, int]:
     """The span that removes a paragraph and one of the breaks around it."""
-    text = doc.text
-    nxt = next((p for p in doc.paragraphs if p.start > para.start), None)
+    prev, nxt = doc.neighbours(para)
     if nxt is not None:
         return para.start, nxt.start
-    prev = [p for p in doc.paragraphs if p.end < para.start]
-    if prev:
-        return prev[-1].end, para.end
+    if prev is not None:
+        return prev.end, para.end
     return para.start, para.end
 
 
@@ -83,6 +80,8 @@ def _label_line(doc: Document, para: Paragraph) -> Edit | None:
 
 
 def _caption(doc: Document, para: Paragraph) -> Edit | None:
+    if len(para.text) > 400 or ":" not in para.text:
+        return None
     m = _CREDIT.search(para.text)
     if not m or len(para.text.split()) > 40:
         return None
@@ -95,38 +94,40 @@ def _caption(doc: Document, para: Paragraph) -> Edit | None:
                  f"This paragraph ends with a picture credit ('{m.group().strip()}'); it may be a caption.")
 
 
-def _prompts(doc: Document, para: Paragraph) -> list[Edit]:
-    edits: list[Edit] = []
-    for m in _PROMPT.finditer(para.text):
-        s, e = para.start + m.start(), para.start + m.end()
-        if doc.protected.overlaps(s, e):
-            continue
-        lead = doc.text[para.start:s]
-        trailing = lead.rstrip()
-        if trailing:  # remove the space before the prompt sentence too
-            s = para.start + len(trailing)
-        elif e < para.end:
-            continue  # a prompt starting a paragraph that goes on: leave it to a person
-        edits.append(_edit(doc, s, e, "click-prompt", Tier.AUTO,
-                           f"'{m.group().strip()}' is a web page prompt, not part of the text."))
-        rest = trailing
-        if rest and len(rest.split()) <= 12 and _SENTENCE_END.search(rest + " ") and e >= para.end:
-            edits.append(_edit(doc, para.start, s, "teaser-headline", Tier.SUGGEST,
-                               "A short line beside a click-through prompt is a link to another article."))
-        if not trailing and e >= para.end:
-            start, end = _remove_paragraph(doc, para)
-            edits[-1] = _edit(doc, start, end, "click-prompt", Tier.SUGGEST,
-                              edits[-1].message + " (a paragraph of its own: check it is not real instructions)")
+def _prompt(doc: Document, m: "regex.Match[str]") -> list[Edit]:
+    para = doc.paragraph_at(m.start())
+    s, e = m.start(), m.end()
+    if para is None or doc.protected.overlaps(s, e):
+        return []
+    if not _AT_SENTENCE_START.search(doc.text[max(para.start, s - 5):s]):
+        return []
+    lead = doc.text[para.start:s].rstrip()
+    message = f"'{m.group().strip()}' is a web page prompt, not part of the text."
+    if not lead:
+        if e < para.end:
+            return []  # a prompt starting a paragraph that goes on: leave it to a person
+        start, end = _remove_paragraph(doc, para)
+        return [_edit(doc, start, end, "click-prompt", Tier.SUGGEST,
+                      message + " (a paragraph of its own: check it is not real instructions)")]
+    edits = [_edit(doc, para.start + len(lead), e, "click-prompt", Tier.AUTO, message)]
+    if len(lead.split()) <= 12 and _SENTENCE_END.search(lead) and e >= para.end:
+        edits.append(_edit(doc, para.start, para.start + len(lead), "teaser-headline", Tier.SUGGEST,
+                           "A short line beside a click-through prompt is a link to another article."))
     return edits
 
 
 def find(doc: Document) -> list[Edit]:
     """Every debris edit in ``doc``."""
     edits: list[Edit] = []
+    whole_paragraph: set[int] = set()
     for para in doc.paragraphs:
         edit = _label_line(doc, para) or _caption(doc, para)
         if edit:
             edits.append(edit)
-            continue
-        edits.extend(_prompts(doc, para))
+            whole_paragraph.add(para.start)
+    for lo, hi in doc.ranges():
+        for m in _PROMPT.finditer(doc.text, lo, hi):
+            para = doc.paragraph_at(m.start())
+            if para is not None and para.start not in whole_paragraph:
+                edits.extend(_prompt(doc, m))
     return edits

@@ -60,11 +60,14 @@ def _targets(inv: NameInventory) -> dict[str, int]:
     return out
 
 
+_FUSED = regex.compile(rf"({'|'.join(TITLES)})(\p{{Ll}}{{3,}})")
+
+
 def _fused_title(doc: Document, word: str, start: int, targets: dict[str, int]) -> Edit | None:
-    title = next((t for t in TITLES if word.startswith(t) and len(word) >= len(t) + 3
-                  and word[len(t)].islower()), None)
-    if title is None or is_common_word(word, 1.0):
+    m = _FUSED.fullmatch(word)
+    if m is None or is_common_word(word, 1.0):
         return None
+    title = m.group(1)
     rest = collapse_stutter(word[len(title):].lower())
     followers = doc.names.after_title(title)
     pool = {n: c for n, c in targets.items() if n != word}
@@ -131,7 +134,8 @@ def collapse_letters(word: str) -> str:
 def _splits(doc: Document, targets: dict[str, int]) -> list[Edit]:
     lower = {n.lower(): n for n in targets}
     out = []
-    for m in _SPLIT.finditer(doc.text, overlapped=True):
+    matches = (m for lo, hi in doc.ranges() for m in _SPLIT.finditer(doc.text, lo, hi, overlapped=True))
+    for m in matches:
         a, sep, b = m.groups()
         name = lower.get((a + b).lower())
         if not name or doc.protected.overlaps(m.start(), m.end()):
@@ -152,7 +156,7 @@ def find(doc: Document) -> list[Edit]:
     if not targets:
         return []
     edits: list[Edit] = []
-    for m in WORD.finditer(doc.text):
+    for m in (m for lo, hi in doc.ranges() for m in WORD.finditer(doc.text, lo, hi)):
         word, start = m.group(), m.start()
         if is_common_word(word) or doc.protected.overlaps(start, m.end()):
             continue

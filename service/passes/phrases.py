@@ -87,16 +87,9 @@ class PhraseMatcher:
         """Every rule match in ``doc`` as an edit (protected spans and context respected)."""
         if self._empty:
             return []
-        text = doc.text
-        norm = _Normalised(text)
-        ntext = norm.text
         seen: set[tuple[str, int, int]] = set()
         edits: list[Edit] = []
-        for end_idx, (length, rule_idx) in self._automaton.iter(ntext):
-            nstart, nend = end_idx - length + 1, end_idx + 1
-            if (nstart > 0 and _is_word_char(ntext[nstart - 1])) or (nend < len(ntext) and _is_word_char(ntext[nend])):
-                continue
-            start, end = norm.to_original(nstart), norm.to_original(nend - 1) + 1
+        for start, end, rule_idx in self._hits(doc):
             for i in rule_idx:
                 rule = self.rules[i]
                 found = self._literal(doc, rule, start, end) if rule.pattern is None else self._pattern(doc, rule, start, end)
@@ -107,6 +100,18 @@ class PhraseMatcher:
                         edits.append(edit)
         edits.sort(key=lambda e: (e.start, e.end, e.rule_id))
         return edits
+
+    def _hits(self, doc: Document):
+        """Word-bounded trigger hits: (start, end, rule indexes), in original offsets."""
+        for lo, hi in doc.ranges():
+            norm = _Normalised(doc.text[lo:hi] if (lo, hi) != (0, len(doc.text)) else doc.text)
+            ntext = norm.text
+            for end_idx, (length, rule_idx) in self._automaton.iter(ntext):
+                nstart, nend = end_idx - length + 1, end_idx + 1
+                if (nstart > 0 and _is_word_char(ntext[nstart - 1])) or (
+                        nend < len(ntext) and _is_word_char(ntext[nend])):
+                    continue
+                yield lo + norm.to_original(nstart), lo + norm.to_original(nend - 1) + 1, rule_idx
 
     def _literal(self, doc: Document, rule: Rule, start: int, end: int) -> list[Edit]:
         edit = self._edit(doc, rule, start, end, [fix_case(doc.text[start:end], r) for r in rule.replace])

@@ -27,7 +27,8 @@ ABBREVIATIONS = frozenset(
 NAME_PARTICLES = frozenset("al el ad ad-din an ar as ash at az bin ibn abu abd bint ul ud".split())
 
 _SPLIT_STOP = regex.compile(r"(?<=(?<![.\p{L}])(\p{L}[\p{L}'’-]*))\.(?= (\p{Ll}[\p{Ll}'’-]*)\b)")
-_HYPHEN_SPACE = regex.compile(r"(?<![\p{L}-])(\p{L}+)- (?=(\p{Lu}\p{Ll}+))")
+# found from the "- " (fast); the word before it is group 1, the name after it group 2
+_HYPHEN_SPACE = regex.compile(r"(?<=(?<![\p{L}-])(\p{L}+))- (?=(\p{Lu}\p{Ll}+))")
 _DOUBLE_SPACE = regex.compile(r"(?<=\S)  +(?=\S)")
 _SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\d\"”’)\]]) +(?=[,;:!?]|\.(?!\.)(?=\s|$))")
 _BRACKET_SPACE = regex.compile(r"(?<=[(\[]) +(?=\S)|(?<=\S) +(?=[)\]])")
@@ -70,8 +71,7 @@ def _hyphen_spaces(doc: Document, text: str, base: int) -> list[Edit | None]:
         known = joined in doc.text
         if prefix.lower() in NAME_PARTICLES or known:
             evidence = f"the document writes '{joined}'" if known else f"'{prefix}-' is a name particle"
-            out.append(_edit(doc, base + m.start() + len(prefix) + 1, base + m.start() + len(prefix) + 2,
-                             "", "hyphen-space", Tier.AUTO,
+            out.append(_edit(doc, base + m.start() + 1, base + m.start() + 2, "", "hyphen-space", Tier.AUTO,
                              f"Space after the hyphen inside the name '{joined}' ({evidence}).",
                              Category.SPACING))
     return out
@@ -102,7 +102,8 @@ def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
 def find(doc: Document) -> list[Edit]:
     """Every punctuation and spacing edit in ``doc``."""
     edits: list[Edit | None] = []
-    for para in doc.paragraphs:
+    for lo, hi in doc.ranges():
+        text = doc.text[lo:hi] if (lo, hi) != (0, len(doc.text)) else doc.text
         for finder in (_split_stops, _hyphen_spaces, _simple):
-            edits.extend(finder(doc, para.text, para.start))
+            edits.extend(finder(doc, text, lo))
     return [e for e in edits if e is not None]
