@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Protocol
 
 from .apply import Conflict, apply_edits, select
 from .document import Document
-from .model import Edit
+from .model import Edit, Tier
 from .passes import debris, names, punctuation
 from .passes.phrases import PhraseMatcher
 from .rulesets import Rule, load_rules
@@ -92,6 +92,28 @@ def _written_ranges(applied: list[Edit]) -> list[tuple[int, int]]:
     return ranges
 
 
+def _harmful(applied: list[Edit], found: list[Edit], before: list[Edit]) -> dict[tuple, Edit]:
+    """Applied edits next to which the re-check finds a LanguageTool error that was not at
+    that place in the original, keyed by the edit, with the new error."""
+    new_errors = [g for g in found if g.pass_name == "grammar"]
+    if not new_errors:
+        return {}
+    out: dict[tuple, Edit] = {}
+    for edit, (ws, we) in zip(applied, _written_ranges(applied)):
+        for g in new_errors:
+            if g.start <= we and ws <= g.end and not any(
+                    b.rule_id == g.rule_id and b.start <= edit.end and edit.start <= b.end for b in before):
+                out[edit.key()] = g
+                break
+    return out
+
+
+def _demote(edit: Edit, error: Edit) -> Edit:
+    """The edit as a suggestion, saying why it was not applied."""
+    return replace(edit, tier=Tier.SUGGEST, message=f"{edit.message} (not applied: after it LanguageTool "
+                                                   f"reports {error.rule_id}: {error.message})")
+
+
 class Cleaner:
     """Compiled rules and settings, built once and reused for many texts."""
 
@@ -140,7 +162,9 @@ class Cleaner:
 
     def _grammar(self, doc: Document, earlier: list[Edit], st: PassStatus) -> list[Edit]:
         assert self.grammar is not None
-        skip = [(e.start, e.end) for e in earlier] + [(s.start, s.end) for s in doc.protected.spans]
+        # LanguageTool keeps off what another pass edits (and the character either side of it:
+        # "him. in" is one repair, not also a sentence to capitalise) and off protected spans
+        skip = [(e.start - 1, e.end + 1) for e in earlier] + [(s.start, s.end) for s in doc.protected.spans]
         outcome = self.grammar.check(doc.text, [(p.start, p.end) for p in doc.paragraphs],
                                      doc.names.known_names(), skip)
         if not getattr(outcome, "available", True):
@@ -154,13 +178,21 @@ class Cleaner:
             raise ValueError(f"unknown apply mode {apply!r}: use one of {', '.join(APPLY_MODES)}")
         status: dict[str, PassStatus] = {}
         edits = self.find(text, status)
+        before = [e for e in edits if e.pass_name == "grammar"]  # LanguageTool's view of the original
         result = apply_edits(text, select(edits, apply))
         warnings: list[str] = []
         rounds = 1
         seen = {result.text}
         while result.applied and rounds < MAX_ROUNDS:
             # re-check only the paragraphs the applied edits touched
-            more = [e for e in self.find(result.text, {}, _written_ranges(result.applied)) if e.is_auto]
+            found = self.find(result.text, {}, _written_ranges(result.applied))
+            harmful = _harmful(result.applied, found, before)
+            if harmful:  # do no harm: an edit after which LanguageTool sees a new error is undone
+                edits = [_demote(e, harmful[e.key()]) if e.key() in harmful else e for e in edits]
+                result = apply_edits(text, select(edits, apply))
+                rounds += 1
+                continue
+            more = [e for e in found if e.is_auto]
             if not more:
                 break
             rounds += 1

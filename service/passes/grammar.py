@@ -37,11 +37,13 @@ from .lt_offsets import Chunk, chunk_paragraphs
 NAME = "grammar"
 ROOT = Path(__file__).resolve().parents[2]
 AUTO_RULES_FILE = ROOT / "rules" / "grammar" / "auto.yaml"
+IGNORE_FILE = ROOT / "rules" / "grammar" / "ignore.yaml"
 CUSTOM_RULES_FILE = ROOT / "rules" / "grammar" / "languagetool-en.xml"
 SPELLER_PREFIXES = ("MORFOLOGIK_RULE", "HUNSPELL_RULE", "HUNSPELL_NO_SUGGEST_RULE")
 MAX_REPLACEMENTS = 5
 _WORD_CHAR = re.compile(r"[\w'’-]")
 _PARTS = re.compile(r"[-'’]")
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass
@@ -123,6 +125,18 @@ class RedisCache:
 
 
 @lru_cache(maxsize=8)
+def load_ignored(path: Path = IGNORE_FILE) -> tuple[frozenset[str], frozenset[str]]:
+    """The LanguageTool categories and rule ids the pass does not report."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path}: cannot read the grammar ignore list: {exc}") from exc
+    for key in ("categories", "rules"):
+        if not isinstance(data.get(key, []), list):
+            raise RuleError(f"{path}: key '{key}': a list of LanguageTool ids")
+    return frozenset(data.get("categories", [])), frozenset(data.get("rules", []))
+
+
 def load_auto_rules(path: Path = AUTO_RULES_FILE) -> frozenset[str]:
     """The LanguageTool rule ids safe to apply without review (``rules/grammar/auto.yaml``)."""
     try:
@@ -225,6 +239,7 @@ class GrammarPass:
         self._client = client
         self._fingerprint = settings.fingerprint()
         self.auto_rules = load_auto_rules(Path(settings.auto_rules_file))
+        self.ignored_categories, self.ignored_rules = load_ignored()
 
     @property
     def url(self) -> str:
@@ -302,17 +317,19 @@ class GrammarPass:
             pass
 
     def _check_chunk(self, client: LTClient, chunk: Chunk) -> dict[int, list[dict[str, Any]]]:
-        found: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(chunk.items))}
+        found: dict[int, list[dict[str, Any]]] = {item: [] for item in chunk.items}
         for m in client.check(chunk.text, self.settings.language, tuple(self.settings.disabled_rules)):
             where = chunk.locate(int(m["offset"]), int(m["length"]))
             if where is not None:  # a match across the separator between two paragraphs is dropped
                 item, start, end = where
-                found[chunk.items.index(item)].append(_compact(m, start, end))
-        return {chunk.items[i]: ms for i, ms in found.items()}
+                found[item].append(_compact(m, start, end))
+        return found
 
     def _edit(self, text: str, base: int, m: dict[str, Any], version: str, names: set[str],
               skip: list[Span]) -> Edit | None:
         start, end, rule = base + m["start"], base + m["end"], m["rule"]
+        if rule in self.ignored_rules or m["category"] in self.ignored_categories:
+            return None
         original = text[start:end]
         replacements = tuple(dict.fromkeys(r for r in m["replacements"] if r != original))[:MAX_REPLACEMENTS]
         if not replacements or any(Span(start, end).overlaps(s) for s in skip):
@@ -321,7 +338,7 @@ class GrammarPass:
         speller = rule.startswith(SPELLER_PREFIXES)
         if speller and any(ch.isupper() for ch in word):
             return None
-        if names and any(w.casefold() in names for w in [word, *_PARTS.split(word), *word.split()]):
+        if names and any(w.casefold() in names for w in {word, *_PARTS.split(word), *_WORDS.findall(word)}):
             return None
         spelling = speller or m["category"] == "TYPOS"
         tier = Tier.AUTO if rule in self.auto_rules and len(replacements) == 1 else Tier.SUGGEST
@@ -333,7 +350,8 @@ class GrammarPass:
     @staticmethod
     def _unavailable(url: str, exc: Exception, requests: int = 0, cache_hits: int = 0) -> GrammarOutcome:
         cause = exc.__cause__ or exc
-        if isinstance(cause, OSError) or "Connection" in type(cause).__name__:
+        names = " ".join(cls.__name__ for cls in type(cause).__mro__)
+        if "Connection" in names or "Timeout" in names:  # requests', urllib3's and the builtin ones
             msg = (f"LanguageTool not reachable at {url}: {type(cause).__name__}; "
                    "run `mtclean languagetool start` (or set MTCLEAN_LT_URL to a running server)")
         else:
