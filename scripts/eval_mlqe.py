@@ -6,21 +6,28 @@ sentence toward the post-edit (word-level edit distance to ``pe`` falls when tha
 applied), how many move it away, and how many sentences the post-editor left unchanged
 (mt == pe) it changes (false positives; target under 2% of those).
 
-    python scripts/eval_mlqe.py [--data DIR] [--apply auto|all] [--grammar] [--json FILE] [--show N]
+    python scripts/eval_mlqe.py [--data DIR] [--apply auto|all] [--grammar | --languagetool-alone]
+                                [--json FILE] [--show N]
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import urllib.parse
+import urllib.request
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
 
 import regex
 from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from service.apply import apply_edits  # noqa: E402
+from service.model import Edit, Tier  # noqa: E402
+from service.offsets import Utf16Index  # noqa: E402
 from service.pipeline import Cleaner  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe-dev"
@@ -73,11 +80,44 @@ def evaluate(path: Path, cleaner: Cleaner, apply: str, show: int) -> dict:
             "examples": examples}
 
 
+def languagetool_alone(url: str) -> Callable[[str], list[Edit]]:
+    """LanguageTool by itself: every match's first suggestion, as edits (raw /v2/check)."""
+    def find(text: str) -> list[Edit]:
+        body = urllib.parse.urlencode({"text": text, "language": "en-US"}).encode()
+        with urllib.request.urlopen(f"{url}/v2/check", body, timeout=60) as resp:
+            matches = json.load(resp)["matches"]
+        index = Utf16Index(text)
+        edits = []
+        for m in matches:
+            if not m.get("replacements"):
+                continue
+            start = index.to_codepoint(m["offset"])
+            end = index.to_codepoint(m["offset"] + m["length"])
+            edits.append(Edit(start, end, text[start:end], (m["replacements"][0]["value"],),
+                              f"LT:{m['rule']['id']}", "grammar", Tier.AUTO, m["message"], "LanguageTool", "grammar"))
+        return edits
+    return find
+
+
+class _Alone:
+    """Adapts a find function to the Cleaner interface the evaluation uses."""
+
+    def __init__(self, find: Callable[[str], list[Edit]]):
+        self._find = find
+
+    def clean(self, text: str, apply: str = "auto"):
+        edits = self._find(text)
+        out = apply_edits(text, edits)
+        return SimpleNamespace(applied=out.applied, suggestions=[], cleaned=out.text)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--apply", default="auto", choices=["auto", "all"])
     ap.add_argument("--grammar", action="store_true", help="run the LanguageTool pass too")
+    ap.add_argument("--languagetool-alone", action="store_true",
+                    help="instead of mtclean: LanguageTool alone, every first suggestion applied")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show", type=int, default=10, help="examples of edits moving away from the post-edit")
     args = ap.parse_args()
@@ -87,6 +127,9 @@ def main() -> int:
         from service.passes.grammar import GrammarPass, GrammarSettings
         grammar = GrammarPass(GrammarSettings(url=server_url()))
     cleaner = Cleaner(grammar=grammar)
+    if args.languagetool_alone:
+        from service.lt_server import server_url
+        cleaner = _Alone(languagetool_alone(server_url()))
     report = {}
     print(f"{'pair':8} {'sents':>6} {'edits':>6} {'toward':>7} {'away':>5} {'neutral':>8} "
           f"{'unchanged':>10} {'FP sents':>9} {'FP rate':>8}")

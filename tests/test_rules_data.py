@@ -82,3 +82,19 @@ def test_invalid_rule_file_names_file_rule_and_key(tmp_path: Path, body, words):
     assert "broken.yaml" in message
     for word in words:
         assert word in message
+
+
+def test_no_fix_example_triggers_another_auto_rule(builtin_rules):
+    """Where a rule (literal or pattern) writes its fix, no other rule fires automatically."""
+    matcher = PhraseMatcher(builtin_rules)
+    chains = []
+    for rule in builtin_rules:
+        for ex in rule.examples:
+            if ex.fix is None:
+                continue
+            before = {(e.rule_id, e.original) for e in matcher.find(Document(ex.bad))}
+            after = [e for e in matcher.find(Document(ex.fix)) if e.tier.value == "auto"
+                     and (e.rule_id, e.original) not in before]
+            if after:
+                chains.append((rule.id, ex.fix, [e.rule_id for e in after]))
+    assert not chains
