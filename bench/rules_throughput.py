@@ -47,7 +47,7 @@ from service.pipeline import RULE_PASSES, Cleaner  # noqa: E402
 from service.rulesets import Rule, load_pack, load_rules, normalise_phrase  # noqa: E402
 
 MB = 1_000_000
-DATA_DIR = Path(os.environ.get("MTCLEAN_BENCH_DATA", "/work/shared/data/mlqe-pe-dev"))
+DATA_DIR = Path(os.environ.get("MTCLEAN_BENCH_DATA", ROOT.parent / "shared" / "data" / "mlqe-pe-dev"))
 FULL_MB, QUICK_MB = 10.0, 2.0
 DOC_BYTES = 100_000
 RULES_SMALL, RULES_LARGE = 100, 10_000

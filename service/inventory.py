@@ -13,8 +13,6 @@ from wordfreq import zipf_frequency
 
 # a capitalised word (letters only, so "Soleimani's" gives "Soleimani")
 WORD = regex.compile(r"(?<![\p{L}\p{M}\d_])\p{Lu}[\p{Ll}\p{M}]*(?:\p{Lu}[\p{Ll}\p{M}]+)*(?![\p{L}\p{M}\d_])")
-# a capitalised word followed by another (name sequences: "General Soleimani", "Abu Mahdi")
-PAIR = regex.compile(r"(?<![\p{L}\d_])(\p{Lu}[\p{L}\p{M}]+)[ ](\p{Lu}[\p{L}\p{M}]+)(?![\p{L}\d_])")
 
 COMMON_ZIPF = 3.0  # a word at least this frequent in English is an ordinary word
 
@@ -41,8 +39,13 @@ class NameInventory:
     @classmethod
     def build(cls, text: str, glossary: frozenset[str] = frozenset()) -> "NameInventory":
         """Count the names in ``text``; glossary entries (single or multi-word) are added."""
-        words = Counter(m.group() for m in WORD.finditer(text))
-        pairs = Counter((m.group(1), m.group(2)) for m in PAIR.finditer(text, overlapped=True))
+        matches = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+        words = Counter(w for _s, _e, w in matches)
+        # a pair: two capitalised words of 2+ letters with one space between them
+        pairs = Counter(
+            (a[2], b[2]) for a, b in zip(matches, matches[1:])
+            if b[0] == a[1] + 1 and text[a[1]] == " " and len(a[2]) > 1 and len(b[2]) > 1
+        )
         gloss_words = frozenset(w for name in glossary for w in regex.findall(r"[\p{L}\p{M}]+", name))
         return cls(words=words, pairs=pairs, glossary=frozenset(glossary) | gloss_words)
 
