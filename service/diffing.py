@@ -29,11 +29,18 @@ class WordOp:
 
 
 def word_ops(original: str, cleaned: str) -> list[WordOp]:
-    """Word-level differences (whitespace is a token of its own)."""
-    a, b = _TOKEN.findall(original), _TOKEN.findall(cleaned)
-    ops = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        ops.append(WordOp(tag, "".join(a[i1:i2]), "".join(b[j1:j2])))
+    """Word-level differences (whitespace is a token of its own).  Lines are compared first
+    and only changed lines are split into words, so the cost follows the size of the change."""
+    a_lines, b_lines = original.splitlines(keepends=True), cleaned.splitlines(keepends=True)
+    ops: list[WordOp] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False).get_opcodes():
+        old, new = "".join(a_lines[i1:i2]), "".join(b_lines[j1:j2])
+        if tag == "equal":
+            ops.append(WordOp("equal", old, new))
+            continue
+        a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+        for wtag, k1, k2, l1, l2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            ops.append(WordOp(wtag, "".join(a[k1:k2]), "".join(b[l1:l2])))
     return ops
 
 

@@ -28,12 +28,14 @@ class Document:
     """One text and what every pass needs to know about it."""
 
     def __init__(self, text: str, glossary: frozenset[str] = frozenset(),
-                 focus: list[tuple[int, int]] | None = None):
+                 focus: list[tuple[int, int]] | None = None, context: str | None = None):
         """``focus``: only the paragraphs touching these ranges are checked (a re-check after
-        edits); the names inventory still counts the whole text."""
+        edits); the names inventory still counts the whole text, or the whole ``context``
+        (the document this text is a part of) when given."""
         self.text = text
         self.glossary = glossary
         self.focus = focus
+        self.context = context
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
@@ -84,7 +86,7 @@ class Document:
     @cached_property
     def names(self) -> NameInventory:
         """The document's names and how often it uses each."""
-        return NameInventory.build(self.text, self.glossary)
+        return NameInventory.build(self.text if self.context is None else self.context, self.glossary)
 
     @cached_property
     def _starts(self) -> list[int]:

@@ -138,11 +138,12 @@ class Cleaner:
                 "phrases": self.matcher.find}
 
     def find(self, text: str, status: dict[str, PassStatus] | None = None,
-             focus: list[tuple[int, int]] | None = None) -> list[Edit]:
+             focus: list[tuple[int, int]] | None = None, context: str | None = None) -> list[Edit]:
         """Every edit every enabled pass proposes for ``text`` (not yet resolved); with
-        ``focus``, only in the paragraphs touching those ranges."""
+        ``focus``, only in the paragraphs touching those ranges; with ``context`` (the whole
+        document ``text`` is part of), names are counted over the context."""
         status = status if status is not None else {}
-        doc = Document(text, self.glossary, focus)
+        doc = Document(text, self.glossary, focus, context)
         edits: list[Edit] = []
         finders = self._finders()
         for name in PASS_ORDER:
@@ -172,12 +173,15 @@ class Cleaner:
             st.message = getattr(outcome, "message", "")
         return list(getattr(outcome, "edits", []))
 
-    def clean(self, text: str, apply: str = "auto") -> CleanResult:
-        """Find, resolve and apply edits until a fixpoint (at most :data:`MAX_ROUNDS` rounds)."""
+    def clean(self, text: str, apply: str = "auto", context: str | None = None) -> CleanResult:
+        """Find, resolve and apply edits until a fixpoint (at most :data:`MAX_ROUNDS` rounds).
+
+        ``context``: the whole document when ``text`` is a part of it (a chunk, a segment):
+        the names inventory is built from it."""
         if apply not in APPLY_MODES:
             raise ValueError(f"unknown apply mode {apply!r}: use one of {', '.join(APPLY_MODES)}")
         status: dict[str, PassStatus] = {}
-        edits = self.find(text, status)
+        edits = self.find(text, status, context=context)
         before = [e for e in edits if e.pass_name == "grammar"]  # LanguageTool's view of the original
         result = apply_edits(text, select(edits, apply))
         warnings: list[str] = []
@@ -185,7 +189,7 @@ class Cleaner:
         seen = {result.text}
         while result.applied and rounds < MAX_ROUNDS:
             # re-check only the paragraphs the applied edits touched
-            found = self.find(result.text, {}, _written_ranges(result.applied))
+            found = self.find(result.text, {}, _written_ranges(result.applied), context)
             harmful = _harmful(result.applied, found, before)
             if harmful:  # do no harm: an edit after which LanguageTool sees a new error is undone
                 edits = [_demote(e, harmful[e.key()]) if e.key() in harmful else e for e in edits]

@@ -136,3 +136,13 @@ def test_property_edits_reproduce_cleaned_text_and_offsets_agree(cleaner, text):
 def test_property_cleaning_twice_changes_nothing(cleaner, text):
     once = cleaner.clean(text).cleaned
     assert cleaner.clean(once).cleaned == once
+
+
+def test_a_chunk_cleaned_with_its_document_as_context_repairs_a_fused_title(cleaner):
+    document = ("General Soleimani arrived. General Soleimani left.\n\n" * 3
+                + "The campaign to kill Generalimimimani went on.\n")
+    chunk = document[document.rindex("The campaign"):]
+    alone = cleaner.clean(chunk)
+    assert "Generalimimimani" in alone.cleaned  # nothing in the chunk itself names him
+    with_context = cleaner.clean(chunk, context=document)
+    assert "kill General Soleimani went on" in with_context.cleaned

@@ -98,3 +98,13 @@ def test_no_fix_example_triggers_another_auto_rule(builtin_rules):
             if after:
                 chains.append((rule.id, ex.fix, [e.rule_id for e in after]))
     assert not chains
+
+
+def test_pattern_anchors_are_not_among_the_commonest_words(builtin_rules):
+    """An anchor is where the automaton wakes a pattern up: 'on' or 'of the' would run the
+    pattern at every other line.  Anchor on the rarest word the pattern needs."""
+    from service.inventory import zipf
+
+    common = [(r.id, a) for r in builtin_rules if r.pattern is not None for a in r.triggers
+              if all(zipf(w) >= 6.5 for w in a.split())]
+    assert not common

@@ -15,6 +15,7 @@ replacement.  LanguageTool being unreachable is an outcome (``available=False``)
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -26,12 +27,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 import yaml
 
 from ..errors import RuleError
-from ..model import Category, Edit, Span, Tier
+from ..model import Category, Edit, Tier
 from .lt_offsets import Chunk, chunk_paragraphs
 
 NAME = "grammar"
@@ -229,6 +230,22 @@ def _word_around(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
+class _SpanSet:
+    """Ranges (possibly overlapping each other) with an O(log n) overlap test."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._max_end: list[int] = []
+        for _, b in ordered:
+            self._max_end.append(max(b, self._max_end[-1]) if self._max_end else b)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when some range shares a character with ``[start, end)``."""
+        i = bisect.bisect_left(self._starts, max(end, start + 1))
+        return i > 0 and self._max_end[i - 1] > start
+
+
 class GrammarPass:
     """LanguageTool as an mtclean pass; safe to share between threads."""
 
@@ -285,7 +302,7 @@ class GrammarPass:
                 forget_client(url)
             return self._unavailable(url, exc, out.requests, out.cache_hits)
         names = {n.casefold() for n in known_names}
-        skip = [Span(a, b) for a, b in skip_spans]
+        skip = _SpanSet(skip_spans)
         for (s, _e), key in zip(paragraphs, keys):
             for m in results[key]:
                 edit = self._edit(text, s, m, client.version, names, skip)
@@ -326,13 +343,13 @@ class GrammarPass:
         return found
 
     def _edit(self, text: str, base: int, m: dict[str, Any], version: str, names: set[str],
-              skip: list[Span]) -> Edit | None:
+              skip: "_SpanSet") -> Edit | None:
         start, end, rule = base + m["start"], base + m["end"], m["rule"]
         if rule in self.ignored_rules or m["category"] in self.ignored_categories:
             return None
         original = text[start:end]
         replacements = tuple(dict.fromkeys(r for r in m["replacements"] if r != original))[:MAX_REPLACEMENTS]
-        if not replacements or any(Span(start, end).overlaps(s) for s in skip):
+        if not replacements or skip.overlaps(start, end):
             return None
         word = _word_around(text, start, end)
         speller = rule.startswith(SPELLER_PREFIXES)

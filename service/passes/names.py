@@ -36,7 +36,7 @@ TITLES = tuple(sorted(
 ))
 _STUTTER = regex.compile(r"(\p{Ll}{2,4}?)\1+")
 _STRONG_STUTTER = regex.compile(r"(\p{Ll}{2,4}?)\1\1")
-_SPLIT = regex.compile(r"(?<![\p{L}\d_-])(\p{Lu}\p{Ll}+)([ -])(\p{L}\p{Ll}+)(?![\p{L}\d_])")
+_NEXT_PART = regex.compile(r"[ -](\p{L}\p{Ll}+)(?![\p{L}\d_])")  # the second part of a split name
 MIN_SCORE = 90.0
 
 
@@ -126,28 +126,35 @@ def _one_letter(doc: Document, word: str, start: int, targets: dict[str, int]) -
                  (f"'{name}' appears {targets[name]} times", f"'{word}' appears once"))
 
 
+def _one_letter_candidates(word: str, targets: dict[str, int]) -> int:
+    """How many names one letter away from ``word`` (a word with none needs nothing anywhere)."""
+    if len(word) < 5 or zipf(word.lower()) >= 1.5:
+        return 0
+    return len(process.extract(word, list(targets), scorer=Levenshtein.distance, score_cutoff=1, limit=2))
+
+
 def collapse_letters(word: str) -> str:
     """Collapse doubled letters (``Nasrallah`` -> ``Nasralah``)."""
     return regex.sub(r"(\p{L})\1+", r"\1", word.lower())
 
 
-def _splits(doc: Document, targets: dict[str, int]) -> list[Edit]:
-    lower = {n.lower(): n for n in targets}
-    out = []
-    matches = (m for lo, hi in doc.ranges() for m in _SPLIT.finditer(doc.text, lo, hi, overlapped=True))
-    for m in matches:
-        a, sep, b = m.groups()
-        name = lower.get((a + b).lower())
-        if not name or doc.protected.overlaps(m.start(), m.end()):
-            continue
-        if doc.names.pairs.get((a, b), 0) >= 2 and doc.names.count(name) < 2:
-            continue  # the split form is the consistent one
-        both_words = is_common_word(a) and is_common_word(b)
-        tier = Tier.SUGGEST if both_words or targets[name] < 2 else Tier.AUTO
-        out.append(_edit(doc, m.start(), m.end(), name, "split-name", tier,
-                         f"'{m.group()}' is the name '{name}' split in two; the document writes "
-                         f"'{name}' {targets[name]} times.", (f"'{name}' appears {targets[name]} times",)))
-    return out
+def _split_at(doc: Document, m: "regex.Match[str]", lower: dict[str, str], targets: dict[str, int]) -> Edit | None:
+    """A name split in two at the capitalised word ``m``: "Solei mani" -> "Soleimani"."""
+    nxt = _NEXT_PART.match(doc.text, m.end())
+    if nxt is None:
+        return None
+    a, b = m.group(), nxt.group(1)
+    name = lower.get((a + b).lower())
+    start, end = m.start(), nxt.end()
+    if not name or doc.protected.overlaps(start, end):
+        return None
+    if doc.names.pairs.get((a, b), 0) >= 2 and doc.names.count(name) < 2:
+        return None  # the split form is the consistent one
+    both_words = is_common_word(a) and is_common_word(b)
+    tier = Tier.SUGGEST if both_words or targets[name] < 2 else Tier.AUTO
+    return _edit(doc, start, end, name, "split-name", tier,
+                 f"'{doc.text[start:end]}' is the name '{name}' split in two; the document writes "
+                 f"'{name}' {targets[name]} times.", (f"'{name}' appears {targets[name]} times",))
 
 
 def find(doc: Document) -> list[Edit]:
@@ -156,15 +163,25 @@ def find(doc: Document) -> list[Edit]:
     if not targets:
         return []
     edits: list[Edit] = []
+    sound: set[str] = set()  # words found to need nothing (the same answer wherever they stand)
+    lower = {n.lower(): n for n in targets}
+    heads = {n[:i] for n in lower for i in range(2, len(n) - 1)}  # what the first part of a split can be
     for m in (m for lo, hi in doc.ranges() for m in WORD.finditer(doc.text, lo, hi)):
         word, start = m.group(), m.start()
-        if is_common_word(word) or doc.protected.overlaps(start, m.end()):
+        if word.lower() in heads and (split := _split_at(doc, m, lower, targets)):
+            edits.append(split)
             continue
-        if doc.names.is_known(word) and not _STRONG_STUTTER.search(word):
+        if word in sound:
+            continue
+        if (doc.names.is_known(word) and not _STRONG_STUTTER.search(word)) or is_common_word(word):
+            sound.add(word)
+            continue
+        if doc.protected.overlaps(start, m.end()):
             continue
         edit = (_fused_title(doc, word, start, targets) or _stutter(doc, word, start, targets)
                 or _one_letter(doc, word, start, targets))
         if edit:
             edits.append(edit)
-    edits.extend(_splits(doc, targets))
+        elif _one_letter_candidates(word, targets) == 0:
+            sound.add(word)
     return edits

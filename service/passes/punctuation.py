@@ -30,8 +30,9 @@ _SPLIT_STOP = regex.compile(r"(?<=(?<![.\p{L}])(\p{L}[\p{L}'’-]*))\.(?= (\p{Ll
 # found from the "- " (fast); the word before it is group 1, the name after it group 2
 _HYPHEN_SPACE = regex.compile(r"(?<=(?<![\p{L}-])(\p{L}+))- (?=(\p{Lu}\p{Ll}+))")
 _DOUBLE_SPACE = regex.compile(r"(?<=\S)  +(?=\S)")
-_SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\d\"”’)\]]) +(?=[,;:!?]|\.(?!\.)(?=\s|$))")
-_BRACKET_SPACE = regex.compile(r"(?<=[(\[]) +(?=\S)|(?<=\S) +(?=[)\]])")
+# these start at the punctuation (fast to find); the spaces to remove are the group "sp"
+_SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\d\"”’)\]](?P<sp> +))(?:[,;:!?]|\.(?!\.)(?=\s|$))")
+_BRACKET_SPACE = regex.compile(r"(?<=[(\[])(?P<sp> +)(?=\S)|(?<=\S(?P<sp> +))[)\]]")
 _DOUBLE_MARK = regex.compile(r"(?<![.,])(,,+|\.\.(?!\.))(?![.,])")
 _NO_SPACE_AFTER_COMMA = regex.compile(r"(?<=\p{Ll}{2}),(?=\p{L}{2})")
 
@@ -83,10 +84,10 @@ def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
         out.append(_edit(doc, base + m.start(), base + m.end(), " ", "double-space", Tier.AUTO,
                          "Two or more spaces between words.", Category.SPACING))
     for m in _SPACE_BEFORE.finditer(text):
-        out.append(_edit(doc, base + m.start(), base + m.end(), "", "space-before-punctuation", Tier.AUTO,
-                         f"No space before '{text[m.end()]}'.", Category.SPACING))
+        out.append(_edit(doc, base + m.start("sp"), base + m.end("sp"), "", "space-before-punctuation",
+                         Tier.AUTO, f"No space before '{text[m.end('sp')]}'.", Category.SPACING))
     for m in _BRACKET_SPACE.finditer(text):
-        out.append(_edit(doc, base + m.start(), base + m.end(), "", "space-inside-brackets", Tier.AUTO,
+        out.append(_edit(doc, base + m.start("sp"), base + m.end("sp"), "", "space-inside-brackets", Tier.AUTO,
                          "No space inside brackets.", Category.SPACING))
     for m in _DOUBLE_MARK.finditer(text):
         mark = m.group()[0]
