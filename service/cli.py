@@ -143,47 +143,129 @@ def check(paths, fmt, rule_dirs, glossary, source_lang, no_grammar, passes, enco
               show_default=True, help="Which edits to apply: the safe ones, all, or none.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff instead of the text.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--in-place", is_flag=True, help="Rewrite the files.")
+@click.option("--in-place", is_flag=True, help="Rewrite the files (atomically, keeping a backup).")
+@click.option("--no-backup", is_flag=True, help="With --in-place: keep no FILE.mtclean.bak backup.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write cleaned copies here.")
+              help="Write cleaned copies here, mirroring the folders given.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a report of every file's edits and diff (FILE.json or FILE.html).")
+@click.option("--via", metavar="URL", help="Clean through a running mtclean service instead of locally.")
+@click.option("--jobs", "-j", type=int, default=0, help="Worker processes (default: one per core).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to keep results for resuming (default: OUTPUT_DIR/.mtclean-cache or the user cache).")
+@click.option("--no-cache", is_flag=True, help="Clean every file again, even an unchanged one.")
 @common_options
-def clean(paths, apply_mode, show_diff, fmt, in_place, output_dir, rule_dirs, glossary, source_lang,
-          no_grammar, passes, encoding, max_bytes):
-    """Apply the safe edits and write the cleaned text (exit 1 when suggestions remain)."""
-    if in_place and "-" in paths:
-        _fail(MtcleanError("--in-place needs files, not standard input"))
+def clean(paths, apply_mode, show_diff, fmt, in_place, no_backup, output_dir, report_path, via, jobs, cache_dir,
+          no_cache, rule_dirs, glossary, source_lang, no_grammar, passes, encoding, max_bytes):
+    """Clean files, folders (recursively) and globs: .txt .md .html .srt .vtt .po .pot .xliff .xlf .docx.
+
+    With --output-dir or --in-place the cleaned files are written; with neither, a report is
+    printed (but a single file, or - for standard input, is written cleaned to standard output).
+    Exit status: 0 nothing left to review, 1 suggestions remain, 2 some files failed.
+    """
+    if "-" in paths and (len(paths) > 1 or in_place or output_dir):
+        _fail(MtcleanError("'-' (standard input) must be the only path, without --in-place or --output-dir"))
+    if in_place and output_dir:
+        _fail(MtcleanError("give --in-place or --output-dir, not both"))
     try:
         cleaner = _cleaner(rule_dirs, glossary, source_lang, no_grammar, passes)
-        pending = False
-        for path in paths:
-            name, text = _read(path, encoding, max_bytes)
-            result = cleaner.clean(text, apply_mode)
-            _warn_unavailable(result)
-            pending = pending or bool(result.suggestions)
-            if fmt == "json":
-                click.echo(json.dumps(report.to_json(result, name), ensure_ascii=False, indent=2))
-            elif show_diff:
-                click.echo(diffing.unified(text, result.cleaned, name), nl=False)
-            if in_place or output_dir:
-                target = Path(path) if in_place else output_dir / Path(path).name
-                _write(target, result.cleaned, encoding)
-                click.echo(f"{target}: {len(result.applied)} applied, {len(result.suggestions)} suggestions",
-                           err=True)
-            elif fmt == "text" and not show_diff:
-                sys.stdout.write(result.cleaned)
-                sys.stdout.flush()
+        single = len(paths) == 1 and not (in_place or output_dir) and (paths[0] == "-" or not Path(paths[0]).is_dir())
+        if single and not any(c in paths[0] for c in "*?[") and not via:
+            sys.exit(_clean_one(cleaner, paths[0], apply_mode, show_diff, fmt, encoding, max_bytes, report_path))
+        from . import batch
+
+        settings = batch.Settings(
+            rule_dirs=tuple(str(d) for d in rule_dirs), glossary=cleaner.glossary,
+            source_langs=frozenset(s.strip() for s in source_lang.split(",") if s.strip()) if source_lang else None,
+            passes=cleaner.passes, grammar=cleaner.grammar is not None, apply=apply_mode, encoding=encoding,
+            max_bytes=max_bytes, via=via)
+        opts = batch.Options(output_dir=output_dir, in_place=in_place, backup=not no_backup, jobs=jobs,
+                             cache_dir=cache_dir, use_cache=not no_cache,
+                             want_diff=bool(show_diff or report_path or fmt == "json"),
+                             keep_edits=bool(report_path or fmt == "json"))
+        exclude = [p for p in (output_dir, cache_dir) if p]
+        items, skipped = batch.collect(paths, exclude)
+        progress = batch.Progress(len(items))
+        try:
+            summary = batch.run(items, settings, opts, progress, skipped, cleaner)
+        finally:
+            progress.stop()
+        if show_diff:
+            for o in summary.outcomes:
+                if o.get("diff"):
+                    click.echo(o["diff"], nl=False)
+        if fmt == "json":
+            click.echo(json.dumps(batch.report_data(summary, settings), ensure_ascii=False, indent=2))
+        if report_path:
+            batch.write_report(report_path, summary, settings)
+        for line in batch.summary_lines(summary):
+            click.echo(line, err=True)
+        if report_path:
+            click.echo(f"mtclean: report written to {report_path}", err=True)
     except (MtcleanError, OSError) as exc:
         _fail(exc)
-    sys.exit(EXIT_FOUND if pending else EXIT_CLEAN)
+    sys.exit(batch.exit_status(summary))
 
 
-def _write(target: Path, text: str, encoding: str | None) -> None:
-    """Write atomically: a temporary file in the same folder, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.mtclean-tmp")
-    with tmp.open("w", encoding=encoding or "utf-8", newline="") as fh:
-        fh.write(text)
-    os.replace(tmp, target)
+def _clean_one(cleaner, path, apply_mode, show_diff, fmt, encoding, max_bytes, report_path) -> int:
+    """One file (or standard input) cleaned to standard output, as before batch cleaning."""
+    from .formats import format_name
+
+    kind = "txt" if path == "-" else format_name(path)
+    if kind != "txt":
+        return _clean_one_format(cleaner, path, kind, apply_mode, show_diff, fmt, encoding, max_bytes, report_path)
+    name, text = _read(path, encoding, max_bytes)
+    result = cleaner.clean(text, apply_mode)
+    _warn_unavailable(result)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(result, name), ensure_ascii=False, indent=2))
+    elif show_diff:
+        click.echo(diffing.unified(text, result.cleaned, name), nl=False)
+    else:
+        sys.stdout.write(result.cleaned)
+        sys.stdout.flush()
+    if report_path:
+        from . import batch
+
+        body = json.dumps(report.to_json(result, name), ensure_ascii=False, indent=2)
+        if report_path.suffix.lower() in (".html", ".htm"):
+            body = ("<!doctype html><meta charset=utf-8><title>mtclean report</title><pre>"
+                    + diffing.html_inline(text, result.cleaned) + "</pre>\n")
+        batch.atomic_write(report_path, body.encode("utf-8"))
+    return EXIT_FOUND if result.suggestions else EXIT_CLEAN
+
+
+def _clean_one_format(cleaner, path, kind, apply_mode, show_diff, fmt, encoding, max_bytes, report_path) -> int:
+    """One file of another format cleaned to standard output (bytes as the format writes them)."""
+    from . import batch
+    from .formats.cleaning import clean_file
+
+    p = Path(path)
+    if not p.is_file():
+        raise MtcleanError(f"{path}: no such file")
+    if p.stat().st_size > max_bytes:
+        raise MtcleanError(f"{path}: {p.stat().st_size:,} bytes is over the limit of {max_bytes:,}; "
+                           "split the file or raise --max-bytes")
+    data = p.read_bytes()
+    res = clean_file(data, kind, batch.local_engine(cleaner, apply_mode), encoding, path)
+    for w in res.warnings:
+        click.echo(f"mtclean: warning: {w}", err=True)
+    item = batch.Item(path, p.name, kind)
+    outcome = {"path": path, "rel": p.name, "format": kind, "cached": False,
+               **batch.describe_result(item, data, res, True, encoding)}
+    settings = batch.Settings(glossary=cleaner.glossary, passes=cleaner.passes, apply=apply_mode,
+                              encoding=encoding, max_bytes=max_bytes)
+    summary = batch.Summary(outcomes=[outcome], cleaned=1)
+    if fmt == "json":
+        click.echo(json.dumps(batch.report_data(summary, settings), ensure_ascii=False, indent=2))
+    elif show_diff:
+        click.echo(outcome["diff"], nl=False)
+    else:
+        sys.stdout.buffer.write(res.output)
+        sys.stdout.flush()
+    if report_path:
+        batch.write_report(report_path, summary, settings)
+    return batch.exit_status(summary)
 
 
 def _register_optional() -> None:
@@ -193,6 +275,13 @@ def _register_optional() -> None:
         return
     cli.add_command(languagetool_group, "languagetool")
     cli.add_command(doctor_command, "doctor")
+    from .cli_service import serve_command, worker_command
+
+    cli.add_command(serve_command, "serve")
+    cli.add_command(worker_command, "worker")
+    from .cli_review import review_command
+
+    cli.add_command(review_command, "review")
 
 
 _register_optional()

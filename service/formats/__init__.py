@@ -1,0 +1,183 @@
+"""File formats translators use: only the translatable text is cleaned, markup and structure
+come back byte-identical.
+
+Each format module has ``extract(data, encoding=None) -> list[Segment]`` and
+``rebuild(data, fixes, encoding=None) -> bytes``, where ``fixes[i]`` holds the changes to
+``extract(data)[i]``.  A module also says whether a whole segment may be removed
+(``PARAGRAPHS``: a stray ``post`` paragraph in a text or a Word file may go; an empty subtitle
+or translation may not) and whether it is a binary container (``BINARY``).
+
+=========  ============================================================================
+txt        the whole file, one segment
+md         prose between code blocks; inline code, link targets, HTML, line prefixes protected
+html       text between block-level tags; inline tags, entities, code/script/style protected
+srt, vtt   each cue's text lines; numbers, timings and settings untouched
+po, pot    each msgstr (msgid is the source), via polib
+xliff/xlf  each unit's target (source kept), inline tags protected, via translate-toolkit
+docx       each paragraph (runs kept; a fix spanning runs goes into the first run)
+=========  ============================================================================
+"""
+from __future__ import annotations
+
+import bisect
+import codecs
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Sequence
+
+from ..errors import InputError
+from ..textio import DEFAULT_MAX_BYTES, decode
+
+
+class MalformedFileError(InputError):
+    """The file is not valid in its format (a broken PO entry, XML that does not parse)."""
+
+    code = "malformed"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of translatable text: its text, the source it translates (bilingual formats)
+    and where it is.  ``protected`` spans (relative to ``text``) are markup no edit may touch."""
+
+    text: str
+    locator: str
+    source: str | None = None
+    protected: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Change:
+    """Replace ``segment.text[start:end]`` by ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A segment after cleaning: its new text and the changes that made it."""
+
+    text: str
+    changes: tuple[Change, ...] = field(default=())
+
+
+# suffix -> module name
+SUFFIXES: dict[str, str] = {
+    ".txt": "txt", ".text": "txt",
+    ".md": "md", ".markdown": "md",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".srt": "srt", ".vtt": "vtt",
+    ".po": "po", ".pot": "po",
+    ".xliff": "xliff", ".xlf": "xliff",
+    ".docx": "docx",
+}
+NAMES = tuple(sorted(set(SUFFIXES.values())))
+
+
+def format_name(path: str | Path, default: str | None = "txt") -> str | None:
+    """The format of a file by its suffix (``default`` for an unknown one)."""
+    return SUFFIXES.get(Path(path).suffix.lower(), default)
+
+
+def get(name: str) -> ModuleType:
+    """The module of a format."""
+    if name not in NAMES:
+        raise ValueError(f"unknown format {name!r}; formats are {', '.join(NAMES)}")
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+# -- text codecs: decode, and encode back with the same byte-order mark ---------------------
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+@dataclass(frozen=True)
+class TextCodec:
+    """How a text file was encoded, so it can be written back the same way."""
+
+    encoding: str
+    bom: bytes = b""
+
+    def encode(self, text: str) -> bytes:
+        """The text in the file's encoding, with its byte-order mark."""
+        return self.bom + text.encode(self.encoding)
+
+
+def decode_text(data: bytes, name: str = "input", encoding: str | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, TextCodec]:
+    """Decode like :func:`service.textio.decode` and remember the encoding and BOM."""
+    text = decode(data, name, encoding, max_bytes)
+    return text, detect_codec(data, encoding)
+
+
+def detect_codec(data: bytes, encoding: str | None = None) -> TextCodec:
+    """The codec :func:`decode_text` would use for ``data`` (without decoding it)."""
+    if encoding is None or encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
+        for bom, enc in _BOMS:
+            if data.startswith(bom):
+                return TextCodec(enc, bom)
+        return TextCodec("utf-8")
+    return TextCodec(encoding)
+
+
+def apply_changes(text: str, changes: Sequence[Change], escape=None) -> str:
+    """``text`` with non-overlapping ``changes`` applied (replacements passed through
+    ``escape`` when given)."""
+    out, pos = [], 0
+    for c in sorted(changes, key=lambda c: (c.start, c.end)):
+        out.append(text[pos:c.start])
+        out.append(escape(c.replacement) if escape else c.replacement)
+        pos = c.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A segment that is a slice ``[start, end)`` of the decoded file."""
+
+    start: int
+    end: int
+    locator: str
+    protected: tuple[tuple[int, int], ...] = ()
+    source: str | None = None
+
+
+def slices_to_segments(text: str, slices: list[Slice]) -> list[Segment]:
+    """Segments of the slices' text."""
+    return [Segment(text[s.start:s.end], s.locator, s.source, s.protected) for s in slices]
+
+
+def rebuild_slices(text: str, slices: list[Slice], fixes: Sequence[Fixed], escape=None) -> str:
+    """``text`` with each slice's changes applied (slices are sorted and do not overlap)."""
+    if len(slices) != len(fixes):
+        raise ValueError(f"{len(fixes)} fixes for {len(slices)} segments")
+    out, pos = [], 0
+    for s, fix in zip(slices, fixes):
+        if not fix.changes:
+            continue
+        out.append(text[pos:s.start])
+        out.append(apply_changes(text[s.start:s.end], fix.changes, escape))
+        pos = s.end
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def line_of(starts: list[int], offset: int) -> int:
+    """1-based line number of ``offset`` given the sorted offsets where lines start."""
+    return bisect.bisect_right(starts, offset)
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where lines start."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts

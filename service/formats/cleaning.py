@@ -1,0 +1,228 @@
+"""Clean a file of any format as ONE document.
+
+The file's segments are joined with paragraph breaks, so the names inventory sees the whole
+file; the engine cleans the joined text once; its edits are mapped back to the segments.  An
+edit that touches protected markup is dropped; one that crosses segments is applied only when
+it removes text and the format has paragraphs (a stray ``post`` paragraph), otherwise it is
+left as a suggestion; an edit never empties a segment of a format without paragraphs (a
+subtitle, a translation).  Bilingual formats add their source's names to the glossary and
+their consistency flags (:mod:`service.formats.bilingual`) to the suggestions.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from ..document import PARAGRAPH_BREAK
+from ..inventory import NameInventory, is_common_word
+from ..model import Edit
+from ..pipeline import CleanResult, PassStatus
+from . import Change, Fixed, Segment, bilingual, get
+
+SEPARATOR = "\n\n"
+#: a document longer than this (characters) is cleaned in chunks of whole paragraphs of about
+#: CHUNK_CHARS, with the names the whole document uses consistently given to every chunk, so
+#: the engine's working memory does not grow with the file
+LARGE_CHARS = 4_000_000
+CHUNK_CHARS = 1_000_000
+
+#: cleans a text with extra glossary names: the local Cleaner or a remote service
+Engine = Callable[[str, frozenset[str]], CleanResult]
+
+
+@dataclass
+class FileResult:
+    """What cleaning one file produced."""
+
+    output: bytes
+    changed: bool
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    applied: int = 0
+    suggestions: int = 0
+    by_category: dict[str, dict[str, int]] = field(default_factory=dict)
+    passes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    segments: int = 0
+
+
+def _overlaps(spans: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    for a, b in spans:
+        if (start < b and a < end) or (start == end and a < start < b):
+            return True
+    return False
+
+
+class _Joined:
+    """The segments joined into one text, with each segment's offset."""
+
+    def __init__(self, segments: list[Segment]):
+        self.segments = segments
+        self.text = SEPARATOR.join(s.text for s in segments)
+        self.starts: list[int] = []
+        pos = 0
+        for s in segments:
+            self.starts.append(pos)
+            pos += len(s.text) + len(SEPARATOR)
+
+    def end(self, i: int) -> int:
+        return self.starts[i] + len(self.segments[i].text)
+
+    def locate(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """``(segment, start, end)`` pieces (segment-relative) of a span."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        out = []
+        while i < len(self.segments) and self.starts[i] <= end:
+            a, b = max(start, self.starts[i]), min(end, self.end(i))
+            if a < b or (start == end and a == b):
+                out.append((i, a - self.starts[i], b - self.starts[i]))
+            i += 1
+        return out
+
+
+def _report(edit: Edit, seg: Segment, start: int, applied: bool) -> dict[str, Any]:
+    d = edit.to_dict()
+    d["start"], d["end"] = start, start + (edit.end - edit.start)
+    d["segment"] = seg.locator
+    d["applied"] = applied
+    return d
+
+
+def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bool = True
+              ) -> tuple[list[list[Change]], list[dict[str, Any]], list[Edit]]:
+    """Per-segment changes, report entries (only category and applied without ``detail``), and
+    the edits applied (in joined coordinates)."""
+    changes: list[list[Change]] = [[] for _ in joined.segments]
+    report: list[dict[str, Any]] = []
+    applied_keys = {e.key() for e in result.applied}
+    taken: list[Edit] = []
+    for edit in result.edits:
+        pieces = joined.locate(edit.start, edit.end)
+        if not pieces:  # wholly inside a separator
+            continue
+        if any(_overlaps(joined.segments[i].protected, a, b) for i, a, b in pieces):
+            continue  # markup: not the engine's to change
+        i0, a0, _ = pieces[0]
+        seg0 = joined.segments[i0]
+        inside = len(pieces) == 1 and joined.starts[i0] <= edit.start and edit.end <= joined.end(i0)
+        ok = edit.key() in applied_keys
+        if ok and inside:
+            seg_len = len(seg0.text)
+            if not paragraphs and a0 == 0 and pieces[0][2] == seg_len and not edit.replacement.strip():
+                ok = False  # never empty a subtitle or a translation
+            else:
+                changes[i0].append(Change(a0, pieces[0][2], edit.replacement))
+        elif ok:
+            if paragraphs and edit.replacement == "":
+                for i, a, b in pieces:
+                    text = joined.segments[i].text
+                    if b == len(text) and a > 0:  # the segment's end goes: so do the breaks before it
+                        while a > 0 and text[a - 1].isspace() and not _overlaps(joined.segments[i].protected, a - 1, a):
+                            a -= 1
+                    changes[i].append(Change(a, b, ""))
+            else:
+                ok = False
+        if ok:
+            taken.append(edit)
+        report.append(_report(edit, seg0, a0, ok) if detail else {"category": edit.category, "applied": ok})
+    return changes, report, taken
+
+
+def _compose(text: str, changes: list[Change]) -> str:
+    out, pos = [], 0
+    for c in sorted(changes, key=lambda c: (c.start, c.end)):
+        out.append(text[pos:c.start])
+        out.append(c.replacement)
+        pos = c.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Contiguous ranges covering ``text``, each ending after a paragraph break, about ``size`` long."""
+    bounds, start = [], 0
+    for m in PARAGRAPH_BREAK.finditer(text):
+        if m.end() - start >= size:
+            bounds.append((start, m.end()))
+            start = m.end()
+    if start < len(text) or not bounds:
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def document_names(text: str, bounds: list[tuple[int, int]]) -> frozenset[str]:
+    """The names the whole text uses consistently (twice or more, not ordinary words), counted
+    chunk by chunk."""
+    counts: Counter[str] = Counter()
+    for a, b in bounds:
+        counts.update(NameInventory.build(text[a:b]).words)
+    return frozenset(w for w, n in counts.items() if n >= 2 and not is_common_word(w))
+
+
+def clean_text(text: str, engine: Engine, extra: frozenset[str] = frozenset()) -> CleanResult:
+    """Clean ``text`` with ``engine``: at once, or in chunks when it is large (see LARGE_CHARS)."""
+    if len(text) <= LARGE_CHARS:
+        return engine(text, extra)
+    bounds = chunk_bounds(text)
+    names = extra | document_names(text, bounds)
+    cleaned = ""  # appended to in place (one reference), so the pieces are not held twice
+    edits: list[Edit] = []
+    applied: list[Edit] = []
+    passes: dict[str, PassStatus] = {}
+    warnings: list[str] = []
+    rounds, mode = 1, "auto"
+    for i, (a, b) in enumerate(bounds):
+        r = engine(text[a:b], names)
+        edits += [replace(e, start=e.start + a, end=e.end + a) for e in r.edits]
+        applied += [replace(e, start=e.start + a, end=e.end + a) for e in r.applied]
+        cleaned += r.cleaned
+        for pname, st in r.passes.items():
+            acc = passes.setdefault(pname, PassStatus(st.status, message=st.message))
+            acc.found, acc.applied, acc.seconds = acc.found + st.found, acc.applied + st.applied, acc.seconds + st.seconds
+            if st.status == "unavailable":
+                acc.status, acc.message = st.status, st.message
+        warnings += [f"chunk {i + 1}: {w}" for w in r.warnings]
+        rounds, mode = max(rounds, r.rounds), r.apply_mode
+        del r
+    return CleanResult(text, cleaned, edits, applied, [], passes, mode, rounds, warnings)
+
+
+def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = None,
+               name: str = "input", detail: bool = True) -> FileResult:
+    """Clean the translatable text of ``data`` (a file in format ``fmt``); without ``detail``
+    the edits are counted but not listed."""
+    module = get(fmt)
+    segments = module.extract(data, encoding=encoding, name=name)
+    if not segments:
+        return FileResult(data, False)
+    extra = bilingual.source_names(segments)
+    joined = _Joined(segments)
+    result = clean_text(joined.text, engine, extra)
+    changes, report, taken = map_edits(joined, result, module.PARAGRAPHS, detail)
+    del joined
+    if len(segments) == 1 and len(taken) == len(result.applied):
+        fixes = [Fixed(result.cleaned, tuple(changes[0]))]  # the engine's own text: no copy
+    else:
+        fixes = [Fixed(_compose(s.text, c) if c else s.text, tuple(c)) for s, c in zip(segments, changes)]
+    for seg in segments:
+        report.extend(_report(f, seg, f.start, False) for f in bilingual.flags(seg))
+    output = module.rebuild(data, fixes, encoding=encoding, name=name) if any(changes) else data
+    del fixes
+    by_cat: dict[str, Counter[str]] = {}
+    for d in report:
+        by_cat.setdefault(d["category"], Counter())["applied" if d["applied"] else "suggested"] += 1
+    applied = sum(1 for d in report if d["applied"])
+    total = len(report)
+    if not detail:
+        report = []
+    warnings = list(result.warnings)
+    for pname, st in result.passes.items():
+        if st.status == "unavailable":
+            warnings.append(f"the {pname} pass did not run: {st.message}")
+    return FileResult(
+        output=output, changed=output != data, edits=report, applied=applied,
+        suggestions=total - applied,
+        by_category={k: {"applied": v["applied"], "suggested": v["suggested"]} for k, v in by_cat.items()},
+        passes={k: dict(vars(v)) for k, v in result.passes.items()}, warnings=warnings,
+        segments=len(segments))

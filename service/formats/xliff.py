@@ -1,0 +1,118 @@
+"""XLIFF (``.xliff``, ``.xlf``): each unit's ``<target>`` is a segment, its ``<source>`` the
+source text.
+
+translate-toolkit checks the file and reads the units (XLIFF 1.x); the changes are written
+into the original target text, so the XML stays byte-identical outside the changed text.
+Inside a target, the inline tags (``<g>``, ``<x/>``, ``<mrk>``, ``<pc>``...) are protected, and
+so is the content of native-code elements (``<ph>``, ``<bpt>``, ``<ept>``, ``<it>``).  Targets
+inside ``<alt-trans>`` (translation-memory matches) are left alone.  XLIFF 2 files (``<unit>``
+with ``<segment>``) are checked with the stdlib XML parser and read the same way.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Sequence
+from xml.parsers import expat
+
+import regex
+from translate.storage import xliff as ttxliff
+
+from . import Fixed, MalformedFileError, Segment, decode_text, line_of, line_starts
+
+PARAGRAPHS = False
+BINARY = False
+
+_UNIT = regex.compile(r"<(trans-unit|segment)\b[^>]*?(?<!/)>(.*?)</\1\s*>", regex.DOTALL)
+_SKIP = regex.compile(r"<(alt-trans|seg-source)\b.*?</\1\s*>|<!--.*?-->", regex.DOTALL)
+_SOURCE = regex.compile(r"<source\b[^>]*?(?<!/)>(.*?)</source\s*>", regex.DOTALL)
+_TARGET = regex.compile(r"<target\b[^>]*?(?<!/)>(.*?)</target\s*>", regex.DOTALL)
+_MARKUP = regex.compile(
+    r"<(ph|bpt|ept|it|sub)\b[^>]*?(?<!/)>.*?</\1\s*>"  # native code: protected with its content
+    r"|<!\[CDATA\[.*?\]\]>|<!--.*?-->|<[^<>]+>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);",
+    regex.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class _Target:
+    start: int  # the target's content in the decoded text
+    end: int
+    source: str
+    locator: str
+    protected: tuple[tuple[int, int], ...]
+
+
+def plain(raw: str) -> str:
+    """The text of XML content: tags removed, entities resolved."""
+    return html.unescape(regex.sub(r"<(ph|bpt|ept|it)\b[^>]*?(?<!/)>.*?</\1\s*>|<[^<>]+>", "", raw,
+                                   flags=regex.DOTALL))
+
+
+def _check(data: bytes, name: str) -> list[str] | None:
+    """Parse the file; the units' sources from translate-toolkit (XLIFF 1), None for XLIFF 2."""
+    head = data[:2000].decode("utf-8", "replace")
+    if regex.search(r"<xliff\b[^>]*\bversion=[\"']2", head):
+        parser = expat.ParserCreate()
+        try:
+            parser.Parse(data, True)
+        except expat.ExpatError as exc:
+            raise MalformedFileError(f"{name}: not well-formed XML: {exc}") from None
+        return None
+    try:
+        store = ttxliff.xlifffile.parsestring(data)
+    except (SyntaxError, ValueError, AttributeError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
+        raise MalformedFileError(f"{name}: not a valid XLIFF file: {exc}") from None
+    return [str(u.source or "") for u in store.units if not u.isheader()]
+
+
+def _targets(text: str, data: bytes, name: str) -> list[_Target]:
+    sources = _check(data, name)
+    units = list(_UNIT.finditer(text))
+    if sources is not None and len(sources) != len(units):
+        raise MalformedFileError(f"{name}: {len(units)} units found where translate-toolkit reads "
+                                 f"{len(sources)}; check the file's structure")
+    starts = line_starts(text)
+    out = []
+    for k, unit in enumerate(units):
+        body, base = unit.group(2), unit.start(2)
+        masked = _SKIP.sub(lambda m: " " * len(m.group()), body)
+        target = _TARGET.search(masked)
+        if target is None or not plain(body[target.start(1):target.end(1)]).strip():
+            continue
+        src = _SOURCE.search(masked)
+        source = sources[k] if sources is not None else (plain(src.group(1)) if src else "")
+        t0, t1 = base + target.start(1), base + target.end(1)
+        prot = tuple((m.start() - t0, m.end() - t0) for m in _MARKUP.finditer(text, t0, t1))
+        uid = regex.search(r"\bid=[\"']([^\"']*)", unit.group(0)[:500])
+        label = f"unit {uid.group(1)}" if uid else f"unit {k + 1}"
+        out.append(_Target(t0, t1, source, f"{label} (line {line_of(starts, t0)})", prot))
+    return out
+
+
+def extract(data: bytes, encoding: str | None = None, name: str = "input") -> list[Segment]:
+    """Each non-empty target, with its source."""
+    text, _ = decode_text(data, name, encoding, len(data) + 1)
+    return [Segment(text[t.start:t.end], t.locator, t.source, t.protected) for t in _targets(text, data, name)]
+
+
+def _escape(s: str) -> str:
+    return html.escape(s, quote=False)
+
+
+def rebuild(data: bytes, fixes: Sequence[Fixed], encoding: str | None = None, name: str = "input") -> bytes:
+    """The file with the changes written into the targets (escaped)."""
+    if not any(f.changes for f in fixes):
+        return data
+    text, codec = decode_text(data, name, encoding, len(data) + 1)
+    targets = _targets(text, data, name)
+    if len(targets) != len(fixes):
+        raise ValueError(f"{len(fixes)} fixes for {len(targets)} segments")
+    out, pos = [], 0
+    for t, fix in zip(targets, fixes):
+        for c in sorted(fix.changes, key=lambda c: (c.start, c.end)):
+            out.append(text[pos:t.start + c.start])
+            out.append(_escape(c.replacement))
+            pos = t.start + c.end
+    out.append(text[pos:])
+    return codec.encode("".join(out))
