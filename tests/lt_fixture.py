@@ -54,6 +54,13 @@ def lt_session():
     lt_server.stop()
 
 
+def ensure_running(lt_session) -> str:
+    """The server's URL, restarted first if an earlier test stopped it."""
+    if lt_session.owned and not lt_server.healthy(lt_session.url):
+        lt_server.start()
+    return lt_session.url
+
+
 @pytest.fixture
 def lt_url(lt_session) -> str:
     """The server's URL, restarted first if an earlier test stopped it."""

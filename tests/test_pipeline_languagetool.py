@@ -6,6 +6,7 @@ import pytest
 from service.apply import apply_edits
 from service.passes.grammar import GrammarPass, GrammarSettings
 from service.pipeline import Cleaner
+from tests.lt_fixture import ensure_running
 
 pytest_plugins = ["tests.lt_fixture"]
 pytestmark = pytest.mark.integration
@@ -16,7 +17,7 @@ NAMES = ["Kataib Hezbollah", "Abu Mahdi al-Muhandis", "Abdul Reza Shahlai", "Mar
 
 @pytest.fixture(scope="module")
 def lt_cleaner(lt_session):
-    return Cleaner(grammar=GrammarPass(GrammarSettings(url=lt_session.url)))
+    return Cleaner(grammar=GrammarPass(GrammarSettings(url=ensure_running(lt_session))))
 
 
 @pytest.fixture(scope="module")
