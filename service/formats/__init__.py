@@ -25,7 +25,7 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..errors import InputError
 from ..textio import DEFAULT_MAX_BYTES, decode
@@ -166,6 +166,28 @@ def rebuild_slices(text: str, slices: list[Slice], fixes: Sequence[Fixed], escap
         return text
     out.append(text[pos:])
     return "".join(out)
+
+
+class SliceFormat:
+    """A text format whose translatable parts are slices of the decoded file (md, html, srt,
+    vtt): ``extract`` and ``rebuild`` both come from one ``slicer(text, name)``."""
+
+    def __init__(self, slicer: Callable[[str, str], list[Slice]], escape: Callable[[str], str] | None = None):
+        self.slicer = slicer
+        self.escape = escape
+
+    def extract(self, data: bytes, encoding: str | None = None, name: str = "input") -> list[Segment]:
+        """The text of each slice."""
+        text, _ = decode_text(data, name, encoding, len(data) + 1)
+        return slices_to_segments(text, self.slicer(text, name))
+
+    def rebuild(self, data: bytes, fixes: Sequence[Fixed], encoding: str | None = None,
+                name: str = "input") -> bytes:
+        """The file with each slice's changes applied (the bytes as they were when none)."""
+        if not any(f.changes for f in fixes):
+            return data
+        text, codec = decode_text(data, name, encoding, len(data) + 1)
+        return codec.encode(rebuild_slices(text, self.slicer(text, name), fixes, self.escape))
 
 
 def line_of(starts: list[int], offset: int) -> int:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import html
 from html.parser import HTMLParser
-from typing import Sequence
 
-from . import Fixed, Segment, Slice, decode_text, line_of, line_starts, rebuild_slices, slices_to_segments
+from . import Slice, SliceFormat, line_of, line_starts
 
 PARAGRAPHS = False
 BINARY = False
@@ -103,19 +102,10 @@ def _slices(text: str) -> list[Slice]:
     return out
 
 
-def extract(data: bytes, encoding: str | None = None, name: str = "input") -> list[Segment]:
-    """The text of an HTML file, block by block."""
-    text, _ = decode_text(data, name, encoding, len(data) + 1)
-    return slices_to_segments(text, _slices(text))
-
-
 def _escape(s: str) -> str:
     return html.escape(s, quote=False)
 
 
-def rebuild(data: bytes, fixes: Sequence[Fixed], encoding: str | None = None, name: str = "input") -> bytes:
-    """The file with the text changes applied (escaped)."""
-    if not any(f.changes for f in fixes):
-        return data
-    text, codec = decode_text(data, name, encoding, len(data) + 1)
-    return codec.encode(rebuild_slices(text, _slices(text), fixes, _escape))
+_FORMAT = SliceFormat(lambda text, name: _slices(text), _escape)
+extract = _FORMAT.extract
+rebuild = _FORMAT.rebuild

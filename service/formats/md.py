@@ -7,11 +7,9 @@ inline HTML, entities, line prefixes (headings, list markers, quotes) and hard l
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 import regex
 
-from . import Fixed, Segment, Slice, decode_text, line_of, line_starts, rebuild_slices, slices_to_segments
+from . import Slice, SliceFormat, line_of, line_starts
 
 PARAGRAPHS = True
 BINARY = False
@@ -116,15 +114,6 @@ def _slices(text: str) -> list[Slice]:
     return out
 
 
-def extract(data: bytes, encoding: str | None = None, name: str = "input") -> list[Segment]:
-    """The prose of a Markdown file."""
-    text, _ = decode_text(data, name, encoding, len(data) + 1)
-    return slices_to_segments(text, _slices(text))
-
-
-def rebuild(data: bytes, fixes: Sequence[Fixed], encoding: str | None = None, name: str = "input") -> bytes:
-    """The file with the prose changes applied."""
-    if not any(f.changes for f in fixes):
-        return data
-    text, codec = decode_text(data, name, encoding, len(data) + 1)
-    return codec.encode(rebuild_slices(text, _slices(text), fixes))
+_FORMAT = SliceFormat(lambda text, name: _slices(text))
+extract = _FORMAT.extract
+rebuild = _FORMAT.rebuild
