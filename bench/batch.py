@@ -38,7 +38,7 @@ from service import batch  # noqa: E402
 from service.pipeline import PASS_ORDER, RULE_PASSES  # noqa: E402
 
 MB = 1_000_000
-DATA_DIR = Path(os.environ.get("MTCLEAN_BENCH_DATA", "/work/shared/data/mlqe-pe-dev"))
+DATA_DIR = Path(os.environ.get("MTCLEAN_BENCH_DATA", ROOT.parent / "shared" / "data" / "mlqe-pe-dev"))
 ARTEFACTS = ["General Soleimani met Generalimimimani who met him. in Syria.", "He spoke with al- Baghdadi  today.",
              "post", "The talks  ended late. in the evening they left."]
 
