@@ -174,8 +174,12 @@ def clean_text(text: str, engine: Engine, extra: frozenset[str] = frozenset()) -
     rounds, mode = 1, "auto"
     for i, (a, b) in enumerate(bounds):
         r = engine(text[a:b], names)
-        edits += [replace(e, start=e.start + a, end=e.end + a) for e in r.edits]
-        applied += [replace(e, start=e.start + a, end=e.end + a) for e in r.applied]
+        taken = {e.key() for e in r.applied}
+        for e in r.edits:  # one shifted copy of each edit, shared by both lists
+            moved = replace(e, start=e.start + a, end=e.end + a)
+            edits.append(moved)
+            if e.key() in taken:
+                applied.append(moved)
         cleaned += r.cleaned
         for pname, st in r.passes.items():
             acc = passes.setdefault(pname, PassStatus(st.status, message=st.message))
