@@ -10,37 +10,33 @@
 * A failing file (binary, undecodable, too large, malformed) is reported with its reason and
   the others go on; nothing is written for it.
 * Exit status (:func:`exit_status`): 0 nothing left to review, 1 suggestions remain, 2 some
-  files failed.  Reports: :func:`write_report` (``.json`` or ``.html``).
+  files failed.  Reports: :mod:`service.batch_report`; the remote engine: :mod:`service.remote`.
 """
 from __future__ import annotations
 
 import copy
 import glob
 import hashlib
-import html
 import json
 import os
 import stat
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import diffing
-from .errors import InputError, InputTooLargeError, MtcleanError, ServiceUnavailable
+from .errors import InputTooLargeError, MtcleanError
 from .formats import decode_text, format_name, get
 from .formats.cleaning import FileResult, clean_file
-from .model import Edit
-from .pipeline import PASS_ORDER, CleanResult, Cleaner, PassStatus
-from .report import SCHEMA_VERSION
+from .pipeline import PASS_ORDER, CleanResult, Cleaner
 from .rulesets import RULES_DIR, pack_files
 from .textio import DEFAULT_MAX_BYTES
+from .remote import RemoteEngine
 
 CACHE_VERSION = "1"
 BACKUP_SUFFIX = ".mtclean.bak"
@@ -193,69 +189,6 @@ def local_engine(cleaner: Cleaner, apply: str):
             c.glossary = cleaner.glossary | extra
         return c.clean(text, apply)
     return run_clean
-
-
-class RemoteEngine:
-    """Cleans through a running mtclean service: ``POST /v1/jobs``, then polls the job."""
-
-    def __init__(self, url: str, settings: Settings):
-        self.url = url.rstrip("/")
-        self.settings = settings
-
-    def _call(self, method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
-        if body is not None:
-            req.add_header("Idempotency-Key", hashlib.sha256(data or b"").hexdigest())
-        try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                return resp.status, json.loads(resp.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            try:
-                err = json.loads(exc.read() or b"{}").get("error", {})
-            except ValueError:
-                err = {}
-            msg = err.get("message") or exc.reason
-            if exc.code in (502, 503, 504):
-                raise ServiceUnavailable(f"the mtclean service at {self.url} answered {exc.code}: {msg}") from None
-            raise InputError(f"the mtclean service refused the file ({exc.code}): {msg}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise ServiceUnavailable(f"cannot reach the mtclean service at {self.url} ({exc}); "
-                                     "start it with `mtclean serve` or check --via") from None
-
-    def __call__(self, text: str, extra: frozenset[str]) -> CleanResult:
-        s = self.settings
-        options: dict[str, Any] = {"apply": s.apply, "passes": [p for p in s.passes if s.grammar or p != "grammar"]}
-        if s.source_langs:
-            options["source_lang"] = sorted(s.source_langs)
-        names = sorted(s.glossary | extra)
-        if names:
-            options["glossary"] = names
-        _, job = self._call("POST", f"{self.url}/v1/jobs", {"text": text, "options": options})
-        job_url = job.get("url") or f"{self.url}/v1/jobs/{job['id']}"
-        deadline = time.monotonic() + s.via_timeout
-        while True:
-            state = job.get("state") or job.get("status")
-            if state == "done":
-                break
-            if state == "failed":
-                err = job.get("error") or {}
-                raise InputError(f"the service could not clean it: {err.get('message', 'the job failed')}")
-            if time.monotonic() > deadline:
-                raise ServiceUnavailable(f"job {job.get('id')} was not done after {s.via_timeout:.0f} s")
-            _, job = self._call("GET", f"{job_url}{'&' if '?' in job_url else '?'}wait=10")
-        result = job.get("result") or job
-        edits = [Edit.from_dict(d) for d in result.get("edits", [])]
-        applied = [e for e, d in zip(edits, result.get("edits", [])) if d.get("applied")]
-        fields_ = set(PassStatus.__dataclass_fields__)
-        passes = {k: PassStatus(**{f: v for f, v in st.items() if f in fields_})
-                  for k, st in (result.get("passes") or {}).items()}
-        return CleanResult(text, result["cleaned"], edits, applied, [], passes, s.apply,
-                           int(result.get("rounds", 1)), list(result.get("warnings", [])))
-
-
-_ENGINE: Callable[[str, frozenset[str]], CleanResult] | None = None
 
 
 def init_worker(settings: Settings) -> None:
@@ -666,80 +599,3 @@ def summary_lines(summary: Summary) -> list[str]:
     for o in summary.failed:
         lines.append(f"mtclean: error: {o['error']['message']}")
     return lines
-
-
-# -- reports ----------------------------------------------------------------------------------
-def report_data(summary: Summary, settings: Settings) -> dict[str, Any]:
-    """The JSON report."""
-    s = asdict(settings)
-    s["glossary"] = sorted(settings.glossary)
-    s["source_langs"] = sorted(settings.source_langs) if settings.source_langs else None
-    return {"schema_version": SCHEMA_VERSION, "kind": "mtclean-batch", "settings": s,
-            "summary": summary.totals(), "exit_status": exit_status(summary), "files": summary.outcomes}
-
-
-_CSS = """body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:75rem}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;vertical-align:top;text-align:left}
-.failed{color:#a00}pre{background:#f7f7f7;padding:.5rem;overflow:auto;font-size:13px}
-.add{background:#dfd;display:block}.del{background:#fdd;display:block}.hunk{color:#06c;display:block}
-details{margin:.5rem 0;border:1px solid #ddd;padding:.3rem .6rem}summary{cursor:pointer}
-code{background:#f0f0f0}"""
-
-
-def _diff_html(diff: str) -> str:
-    out = []
-    for line in diff.splitlines():
-        cls = "add" if line.startswith("+") and not line.startswith("+++") else \
-            "del" if line.startswith("-") and not line.startswith("---") else "hunk" if line.startswith("@@") else ""
-        esc = html.escape(line)
-        out.append(f'<span class="{cls}">{esc}</span>' if cls else esc + "\n")
-    return "<pre>" + "".join(out) + "</pre>"
-
-
-def report_html(summary: Summary, settings: Settings) -> str:
-    """The HTML report: the summary, then each file's edits and diff (everything escaped)."""
-    e = html.escape
-    t = summary.totals()
-    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in t.items() if k != "by_category")
-    cats = "".join(f"<tr><td>{e(c)}</td><td>{n.get('applied', 0)}</td><td>{n.get('suggested', 0)}</td></tr>"
-                   for c, n in t["by_category"].items())
-    parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>mtclean report</title><style>{_CSS}</style>",
-             f"<h1>mtclean report</h1><table>{rows}</table>",
-             "<h2>Edits by category</h2><table><tr><th>category</th><th>applied</th><th>suggested</th></tr>"
-             f"{cats}</table>",
-             "<h2>Files</h2>"]
-    for o in summary.outcomes:
-        if o["status"] == "failed":
-            parts.append(f'<details open><summary class=failed>{e(o["path"])}: failed</summary>'
-                         f'<p class=failed>{e(o["error"]["message"])}</p></details>')
-            continue
-        if o["status"] == "skipped":
-            parts.append(f"<details><summary>{e(o['path'])}: skipped</summary>"
-                         f"<p>{e(o.get('reason', ''))}</p></details>")
-            continue
-        edits = "".join(
-            f"<tr><td>{e(d.get('segment', ''))}</td><td>{'applied' if d['applied'] else e(d['tier'])}</td>"
-            f"<td><code>{e(d['rule_id'])}</code></td><td>{e(d['category'])}</td><td><code>{e(d['original'])}</code></td>"
-            f"<td><code>{' | '.join(e(r) for r in d['replacements'])}</code></td><td>{e(d['message'])}</td></tr>"
-            for d in o.get("edits", []))
-        table = (f"<table><tr><th>where</th><th>status</th><th>rule</th><th>category</th><th>text</th>"
-                 f"<th>replacement</th><th>why</th></tr>{edits}</table>") if edits else ""
-        diff = o.get("diff")
-        diff_html = _diff_html(diff) if diff else ("<p>(diff left out: the file is large)</p>"
-                                                   if diff is None and o.get("changed") else "")
-        flag = " open" if o.get("changed") or o.get("suggestions") else ""
-        parts.append(f"<details{flag}><summary>{e(o['path'])}: {o.get('applied', 0)} applied, "
-                     f"{o.get('suggestions', 0)} suggestions{' (cached)' if o.get('cached') else ''}</summary>"
-                     f"{table}{diff_html}</details>")
-    parts.append("</html>\n")
-    return "\n".join(parts)
-
-
-def write_report(path: Path, summary: Summary, settings: Settings) -> None:
-    """Write the report as JSON or HTML, by the file's suffix."""
-    if path.suffix.lower() in (".html", ".htm"):
-        body = report_html(summary, settings)
-    else:
-        body = json.dumps(report_data(summary, settings), ensure_ascii=False, indent=2)
-    atomic_write(path, body.encode("utf-8"))
-

@@ -172,7 +172,7 @@ def clean(paths, apply_mode, show_diff, fmt, in_place, no_backup, output_dir, re
         single = len(paths) == 1 and not (in_place or output_dir) and (paths[0] == "-" or not Path(paths[0]).is_dir())
         if single and not any(c in paths[0] for c in "*?[") and not via:
             sys.exit(_clean_one(cleaner, paths[0], apply_mode, show_diff, fmt, encoding, max_bytes, report_path))
-        from . import batch
+        from . import batch, batch_report
 
         settings = batch.Settings(
             rule_dirs=tuple(str(d) for d in rule_dirs), glossary=cleaner.glossary,
@@ -195,9 +195,9 @@ def clean(paths, apply_mode, show_diff, fmt, in_place, no_backup, output_dir, re
                 if o.get("diff"):
                     click.echo(o["diff"], nl=False)
         if fmt == "json":
-            click.echo(json.dumps(batch.report_data(summary, settings), ensure_ascii=False, indent=2))
+            click.echo(json.dumps(batch_report.report_data(summary, settings), ensure_ascii=False, indent=2))
         if report_path:
-            batch.write_report(report_path, summary, settings)
+            batch_report.write_report(report_path, summary, settings)
         for line in batch.summary_lines(summary):
             click.echo(line, err=True)
         if report_path:
@@ -237,7 +237,7 @@ def _clean_one(cleaner, path, apply_mode, show_diff, fmt, encoding, max_bytes, r
 
 def _clean_one_format(cleaner, path, kind, apply_mode, show_diff, fmt, encoding, max_bytes, report_path) -> int:
     """One file of another format cleaned to standard output (bytes as the format writes them)."""
-    from . import batch
+    from . import batch, batch_report
     from .formats.cleaning import clean_file
 
     p = Path(path)
@@ -257,14 +257,14 @@ def _clean_one_format(cleaner, path, kind, apply_mode, show_diff, fmt, encoding,
                               encoding=encoding, max_bytes=max_bytes)
     summary = batch.Summary(outcomes=[outcome], cleaned=1)
     if fmt == "json":
-        click.echo(json.dumps(batch.report_data(summary, settings), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(batch_report.report_data(summary, settings), ensure_ascii=False, indent=2))
     elif show_diff:
         click.echo(outcome["diff"], nl=False)
     else:
         sys.stdout.buffer.write(res.output)
         sys.stdout.flush()
     if report_path:
-        batch.write_report(report_path, summary, settings)
+        batch_report.write_report(report_path, summary, settings)
     return batch.exit_status(summary)
 
 
