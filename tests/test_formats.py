@@ -216,3 +216,8 @@ def test_a_large_document_is_cleaned_in_chunks_with_the_same_result(engine, monk
     chunked = clean_file(data, "txt", engine)
     assert chunked.output == whole.output
     assert chunked.applied == whole.applied == 5 * 40
+    assert chunked.suggestions == whole.suggestions and chunked.by_category == whole.by_category
+    assert [(e["start"], e["rule_id"], e["applied"]) for e in chunked.edits] == \
+        [(e["start"], e["rule_id"], e["applied"]) for e in whole.edits]
+    bom = clean_file(b"\xef\xbb\xbf" + data, "txt", engine)  # a byte-order mark stays, once
+    assert bom.output == b"\xef\xbb\xbf" + whole.output

@@ -19,7 +19,7 @@ from ..document import PARAGRAPH_BREAK
 from ..inventory import NameInventory, is_common_word
 from ..model import Edit
 from ..pipeline import CleanResult, PassStatus
-from . import Change, Fixed, Segment, bilingual, get
+from . import Change, Fixed, Segment, bilingual, decode_text, detect_codec, get
 
 SEPARATOR = "\n\n"
 #: a document longer than this (characters) is cleaned in chunks of whole paragraphs of about
@@ -181,21 +181,78 @@ def clean_text(text: str, engine: Engine, extra: frozenset[str] = frozenset()) -
             if e.key() in taken:
                 applied.append(moved)
         cleaned += r.cleaned
-        for pname, st in r.passes.items():
-            acc = passes.setdefault(pname, PassStatus(st.status, message=st.message))
-            acc.found, acc.applied, acc.seconds = acc.found + st.found, acc.applied + st.applied, acc.seconds + st.seconds
-            if st.status == "unavailable":
-                acc.status, acc.message = st.status, st.message
+        _add_passes(passes, r.passes)
         warnings += [f"chunk {i + 1}: {w}" for w in r.warnings]
         rounds, mode = max(rounds, r.rounds), r.apply_mode
         del r
     return CleanResult(text, cleaned, edits, applied, [], passes, mode, rounds, warnings)
 
 
+def _clean_large_text(data: bytes, engine: Engine, encoding: str | None, name: str,
+                      detail: bool) -> FileResult | None:
+    """A large UTF-8 plain-text file, chunk by chunk: each chunk's cleaned text is encoded at
+    once and its edits reduced to counts (and report entries when ``detail``), so at most the
+    input bytes, the decoded text and the output bytes are held, never a cleaned copy of the
+    whole text.  None when the file is not of that kind."""
+    codec = detect_codec(data, encoding)
+    if codec.encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "utf8sig"):
+        return None
+    text, _ = decode_text(data, name, encoding, len(data) + 1)
+    if len(text) <= LARGE_CHARS:
+        return None
+    bounds = chunk_bounds(text)
+    names = document_names(text, bounds)
+    pieces: list[bytes] = [codec.bom]
+    report: list[dict[str, Any]] = []
+    by_cat: dict[str, Counter[str]] = {}
+    passes: dict[str, PassStatus] = {}
+    warnings: list[str] = []
+    for i, (a, b) in enumerate(bounds):
+        r = engine(text[a:b], names)
+        pieces.append(r.cleaned.encode("utf-8"))
+        taken = {e.key() for e in r.applied}
+        for e in r.edits:
+            ok = e.key() in taken
+            by_cat.setdefault(e.category, Counter())["applied" if ok else "suggested"] += 1
+            if detail:
+                d = e.to_dict()
+                d["start"], d["end"], d["segment"], d["applied"] = e.start + a, e.end + a, "text", ok
+                report.append(d)
+        _add_passes(passes, r.passes)
+        warnings += [f"chunk {i + 1}: {w}" for w in r.warnings]
+        del r
+    del text
+    output = b"".join(pieces)
+    del pieces
+    if output == data:
+        output = data
+    applied = sum(c["applied"] for c in by_cat.values())
+    total = sum(c["applied"] + c["suggested"] for c in by_cat.values())
+    warnings += [f"the {p} pass did not run: {st.message}" for p, st in passes.items() if st.status == "unavailable"]
+    return FileResult(
+        output=output, changed=output is not data, edits=report, applied=applied, suggestions=total - applied,
+        by_category={k: {"applied": v["applied"], "suggested": v["suggested"]} for k, v in by_cat.items()},
+        passes={k: dict(vars(v)) for k, v in passes.items()}, warnings=warnings, segments=1)
+
+
+def _add_passes(acc: dict[str, PassStatus], passes: dict[str, PassStatus]) -> None:
+    """Add one chunk's pass statuses to the file's."""
+    for pname, st in passes.items():
+        total = acc.setdefault(pname, PassStatus(st.status, message=st.message))
+        total.found, total.applied, total.seconds = (total.found + st.found, total.applied + st.applied,
+                                                     total.seconds + st.seconds)
+        if st.status == "unavailable":
+            total.status, total.message = st.status, st.message
+
+
 def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = None,
                name: str = "input", detail: bool = True) -> FileResult:
     """Clean the translatable text of ``data`` (a file in format ``fmt``); without ``detail``
     the edits are counted but not listed."""
+    if fmt == "txt" and len(data) > LARGE_CHARS:
+        streamed = _clean_large_text(data, engine, encoding, name, detail)
+        if streamed is not None:
+            return streamed
     module = get(fmt)
     segments = module.extract(data, encoding=encoding, name=name)
     if not segments:
