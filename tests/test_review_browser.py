@@ -136,6 +136,8 @@ def submit_text(page: Any, site: str, text: str) -> str:
 
 
 def test_reviewing_the_sample_article_with_the_keyboard(browser, site, artifacts):
+    from playwright.sync_api import expect
+
     context, page, watch = new_page(browser)
     page.goto(site + "/")
     page.set_input_files("#file", str(SAMPLE))
@@ -172,11 +174,12 @@ def test_reviewing_the_sample_article_with_the_keyboard(browser, site, artifacts
     page.keyboard.press("e")
     page.wait_for_selector("#edit-input", state="visible")
     page.fill("#edit-input", "a pursuit car")
-    page.keyboard.press("Enter")  # saves the reviewer's own wording
+    page.keyboard.press("Enter")  # saves the reviewer's own wording (the page updates when the server answers)
+    modified = page.locator(f'#doc .edit[data-id="{edits[second_sugg]["id"]}"] ins')
+    expect(modified).to_have_text("a pursuit car", timeout=10_000)
     page.keyboard.press("k")
     assert selected_id(page) == edits[second_sugg]["id"]
-    assert page.locator("#p-new").text_content() == "a pursuit car"
-    assert page.locator(f'#doc .edit[data-id="{edits[second_sugg]["id"]}"] ins').text_content() == "a pursuit car"
+    expect(page.locator("#p-new")).to_have_text("a pursuit car", timeout=10_000)
     go_to(third_sugg)
     page.keyboard.press("r")
     page.keyboard.press("u")  # undo: the rejection is taken back and the edit selected again
