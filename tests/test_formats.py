@@ -181,20 +181,18 @@ def test_byte_order_mark_and_utf16_come_back(engine):
         assert out.decode("utf-16" if data[0] == 0xFE else "utf-8-sig") == "who met him in Syria.\r\n"
 
 
-def test_html_replacements_are_escaped():
-    data = b"<p>Tom and Jerry</p>"
-    (seg,) = formats.get("html").extract(data)
-    assert seg.text == "Tom and Jerry"
-    out = formats.get("html").rebuild(data, [Fixed("Tom & Jerry", (Change(4, 7, "&"),))])
-    assert out == b"<p>Tom &amp; Jerry</p>"
-
-
-def test_po_replacement_is_escaped_and_wrapping_kept():
-    data = b'msgid "a"\nmsgstr ""\n"one "\n"two"\n'
-    (seg,) = formats.get("po").extract(data)
-    assert seg.text == "one two"
-    out = formats.get("po").rebuild(data, [Fixed("", (Change(0, 3, 'say "1"'),))])
-    assert out == b'msgid "a"\nmsgstr ""\n"say \\"1\\" "\n"two"\n'
+@pytest.mark.parametrize(
+    "fmt,data,text,change,want",
+    [
+        ("html", b"<p>Tom and Jerry</p>", "Tom and Jerry", Change(4, 7, "&"), b"<p>Tom &amp; Jerry</p>"),
+        ("po", b'msgid "a"\nmsgstr ""\n"one "\n"two"\n', "one two", Change(0, 3, 'say "1"'),
+         b'msgid "a"\nmsgstr ""\n"say \\"1\\" "\n"two"\n'),  # escaped, and the wrapping kept
+    ],
+)
+def test_replacements_are_escaped_for_the_format(fmt, data, text, change, want):
+    (seg,) = formats.get(fmt).extract(data)
+    assert seg.text == text
+    assert formats.get(fmt).rebuild(data, [Fixed("", (change,))]) == want
 
 
 def test_an_edit_never_empties_a_subtitle(engine):
