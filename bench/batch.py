@@ -34,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service import batch  # noqa: E402
-from service.pipeline import PASS_ORDER, RULE_PASSES  # noqa: E402
+from service.batch import run as batch  # noqa: E402
+from service.engine.pipeline import PASS_ORDER, RULE_PASSES  # noqa: E402
 
 MB = 1_000_000
 DATA_DIR = Path(os.environ.get("MTCLEAN_BENCH_DATA", ROOT.parent / "shared" / "data" / "mlqe-pe-dev"))
@@ -161,7 +161,7 @@ def run_big(path: Path, size: int, grammar: bool) -> dict:
 
 def lt_reachable() -> str | None:
     try:
-        from service.lt_server import healthy, server_url
+        from service.ops.languagetool import healthy, server_url
     except ImportError:
         return None
     url = server_url()

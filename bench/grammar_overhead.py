@@ -58,12 +58,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from rules_throughput import DATA_DIR, build_corpus, load_paragraphs  # noqa: E402
 
-from service import lt_server  # noqa: E402
-from service.document import Document  # noqa: E402
-from service.passes.grammar import GrammarPass, GrammarSettings, MemoryCache, get_client  # noqa: E402
-from service.passes.lt_offsets import chunk_paragraphs  # noqa: E402
-from service.pipeline import Cleaner  # noqa: E402
-from service.rulesets import load_rules  # noqa: E402
+from service.ops import languagetool as lt_server  # noqa: E402
+from service.core.document import Document  # noqa: E402
+from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, MemoryCache, get_client  # noqa: E402
+from service.passes.grammar.offsets import chunk_paragraphs  # noqa: E402
+from service.engine.pipeline import Cleaner  # noqa: E402
+from service.rulesets.loader import load_rules  # noqa: E402
 
 DEFAULT_KB, QUICK_KB, WARMUP_KB = 100, 20, 20
 WARMUP_MAX_RUNS = 10

@@ -41,10 +41,10 @@ sys.path.insert(0, str(ROOT))
 
 import ahocorasick  # noqa: E402
 
-from service.document import Document  # noqa: E402
+from service.core.document import Document  # noqa: E402
 from service.passes.phrases import PhraseMatcher  # noqa: E402
-from service.pipeline import RULE_PASSES, Cleaner  # noqa: E402
-from service.rulesets import Rule, load_pack, load_rules, normalise_phrase  # noqa: E402
+from service.engine.pipeline import RULE_PASSES, Cleaner  # noqa: E402
+from service.rulesets.loader import Rule, load_pack, load_rules, normalise_phrase  # noqa: E402
 
 MB = 1_000_000
 DATA_DIR = Path(os.environ.get("MTCLEAN_BENCH_DATA", ROOT.parent / "shared" / "data" / "mlqe-pe-dev"))

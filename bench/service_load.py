@@ -30,7 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.cli_service import _free_port, _stop, start_embedded_redis, web_argv, worker_argv  # noqa: E402
+from service.cli.service import _free_port, _stop, start_embedded_redis, web_argv, worker_argv  # noqa: E402
 
 TARGET_OVERHEAD_MS = 50.0
 TARGET_JOBS_PER_S = 50.0
@@ -88,8 +88,8 @@ def one_job(session: requests.Session, base: str, text: str) -> float:
 
 def in_process(texts: list[str], grammar: bool) -> list[float]:
     os.environ.setdefault("MTCLEAN_GRAMMAR", "on" if grammar else "off")
-    from service import tasks
-    from service.webapp import create_app
+    from service.worker import tasks
+    from service.web.app import create_app
 
     app = create_app({"REDIS_URL": "redis://127.0.0.1:1/0", "GRAMMAR": "on" if grammar else "off"})
     times = []
@@ -131,7 +131,7 @@ def main() -> int:
                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
         web = web_argv("127.0.0.1", port, args.web_workers, args.threads)
         if args.server == "werkzeug":
-            web = [sys.executable, "-c", "from service.webapp import create_app; "
+            web = [sys.executable, "-c", "from service.web.app import create_app; "
                    f"create_app().run('127.0.0.1', {port}, threaded=True)"]
         web = [a for a in web if a != "--access-logfile" and a != "-"]
         procs.append(subprocess.Popen(web, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

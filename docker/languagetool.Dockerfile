@@ -14,7 +14,7 @@ FROM eclipse-temurin:17-jre
 WORKDIR /lt
 COPY --from=fetch /lt/lib lib
 COPY rules/grammar/languagetool-en.xml custom/org/languagetool/rules/en/grammar_custom.xml
-# the same settings as service/lt_server.py SERVER_PROPERTIES
+# the same settings as service/ops/languagetool.py SERVER_PROPERTIES
 RUN printf '%s\n' maxTextLength=100000 maxCheckTimeMillis=60000 cacheSize=1000 pipelineCaching=true \
         maxCheckThreads=2 > server.properties \
  && useradd --system --home /lt languagetool

@@ -25,10 +25,10 @@ import regex
 from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from service.apply import apply_edits  # noqa: E402
-from service.model import Edit, Tier  # noqa: E402
-from service.offsets import Utf16Index  # noqa: E402
-from service.pipeline import Cleaner  # noqa: E402
+from service.engine.apply import apply_edits  # noqa: E402
+from service.core.model import Edit, Tier  # noqa: E402
+from service.core.offsets import Utf16Index  # noqa: E402
+from service.engine.pipeline import Cleaner  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe-dev"
 _TOKENS = regex.compile(r"\w+|[^\w\s]")
@@ -123,12 +123,12 @@ def main() -> int:
     args = ap.parse_args()
     grammar = None
     if args.grammar:
-        from service.lt_server import server_url
-        from service.passes.grammar import GrammarPass, GrammarSettings
+        from service.ops.languagetool import server_url
+        from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
         grammar = GrammarPass(GrammarSettings(url=server_url()))
     cleaner = Cleaner(grammar=grammar)
     if args.languagetool_alone:
-        from service.lt_server import server_url
+        from service.ops.languagetool import server_url
         cleaner = _Alone(languagetool_alone(server_url()))
     report = {}
     print(f"{'pair':8} {'sents':>6} {'edits':>6} {'toward':>7} {'away':>5} {'neutral':>8} "

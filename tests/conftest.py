@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from service.rulesets import load_rules
+from service.rulesets.loader import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

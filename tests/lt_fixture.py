@@ -1,6 +1,6 @@
 """A real LanguageTool server for the integration tests (``pytest_plugins = ["tests.lt_fixture"]``).
 
-The session starts the server through :mod:`service.lt_server` (fetching it first if needed)
+The session starts the server through :mod:`service.ops.languagetool` (fetching it first if needed)
 unless ``MTCLEAN_LT_URL`` names one or ours already runs.  When it cannot be had the tests are
 skipped, or fail when ``REQUIRE_LANGUAGETOOL=1``.  A server this session started is stopped
 at its end.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from service import lt_server
+from service.ops import languagetool as lt_server
 
 
 @dataclass

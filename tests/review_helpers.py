@@ -1,6 +1,6 @@
 """What a review must produce, computed independently of the review code: the rule (auto edits
 unless rejected, suggestions when accepted, the reviewer's wording for modify) applied through
-the one applier, service.apply."""
+the one applier, service.engine.apply."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,8 +8,8 @@ from typing import Any
 
 def expected_text(text: str, views: list[dict[str, Any]], decisions: dict[str, tuple[str, str | None]]) -> str:
     """``decisions``: edit id -> (accept|reject|modify, replacement or None)."""
-    from service.apply import apply_edits
-    from service.model import Edit
+    from service.engine.apply import apply_edits
+    from service.core.model import Edit
 
     chosen, wording = [], {}
     for v in views:

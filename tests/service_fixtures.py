@@ -111,7 +111,7 @@ def _worker_env(redis_url: str, settings: dict[str, Any]) -> dict[str, str]:
 
 
 class Worker:
-    """``celery -A service.celery_worker worker --pool=prefork -c N`` in its own process group."""
+    """``celery -A service.worker.celery_worker worker --pool=prefork -c N`` in its own process group."""
 
     def __init__(self, name: str, redis_url: str, settings: dict[str, Any], log: Path, concurrency: int = 2):
         self.name, self.redis_url, self.settings = name, redis_url, settings
@@ -119,7 +119,7 @@ class Worker:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "Worker":
-        cmd = [sys.executable, "-m", "celery", "-A", "service.celery_worker", "worker", "--pool=prefork",
+        cmd = [sys.executable, "-m", "celery", "-A", "service.worker.celery_worker", "worker", "--pool=prefork",
                "-c", str(self.concurrency), "-n", f"{self.name}@%h", "--loglevel=INFO",
                "--without-gossip", "--without-mingle"]
         with self.log.open("ab") as fh:
@@ -203,7 +203,7 @@ class Stack:
     @property
     def app(self) -> Any:
         if self._app is None:
-            from service.webapp import create_app
+            from service.web.app import create_app
 
             self._app = create_app(self.app_config())
         return self._app

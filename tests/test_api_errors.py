@@ -107,7 +107,7 @@ def test_an_unknown_route_and_method_are_json(service_client):
 
 
 def test_over_the_rate_limit_is_429(service_stack):
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     app = create_app(service_stack.app_config(RATE_LIMIT="2 per minute", RATELIMIT_KEY_PREFIX=f"t429-{free_port()}"))
     client = app.test_client()
@@ -130,7 +130,7 @@ def test_no_worker_is_503(make_stack):
 
 
 def test_redis_down_is_503():
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     client = create_app({"TESTING": True, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}).test_client()
     error_of(client.post("/v1/jobs", json={"text": "x"}), 503, "unavailable")
@@ -139,7 +139,7 @@ def test_redis_down_is_503():
 
 
 def test_api_keys_are_required_when_configured(service_stack):
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     client = create_app(service_stack.app_config(API_KEYS="k1,k2")).test_client()
     error_of(client.post("/v1/check", json={"text": "x y"}), 401, "unauthorized")
@@ -150,8 +150,8 @@ def test_api_keys_are_required_when_configured(service_stack):
 
 
 def test_an_unexpected_error_is_a_bare_json_500(service_stack, monkeypatch):
-    from service import tasks
-    from service.webapp import create_app
+    from service.worker import tasks
+    from service.web.app import create_app
 
     def boom(*_a, **_k):
         raise RuntimeError("secret internals /etc/passwd")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from service import batch
-from service.cli import cli
-from service.pipeline import RULE_PASSES
+from service.batch import run as batch
+from service.cli.main import cli
+from service.engine.pipeline import RULE_PASSES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
 GOOD = ["article.txt", "article.md", "article.html", "episode.srt", "episode.vtt", "messages.po", "units.xliff"]
@@ -204,11 +204,11 @@ def test_output_dir_inside_the_input_folder_is_not_walked(tmp_path: Path):
 # -- --via: a running mtclean service ---------------------------------------------------------
 def _stub_service():
     """A minimal stand-in for the service's job API (stdlib http.server; used only when the real
-    service, service.webapp, cannot be imported)."""
+    service, service.web.app, cannot be imported)."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from service import report
-    from service.pipeline import Cleaner
+    from service.reporting import report
+    from service.engine.pipeline import Cleaner
 
     cleaner, jobs = Cleaner(passes=RULE_PASSES), {}
 
@@ -246,7 +246,7 @@ def _stub_service():
 def service_url(request):
     """The real service (Redis, a Celery worker) when it can be imported, else the stub."""
     try:
-        import service.webapp  # noqa: F401
+        import service.web.app  # noqa: F401
         from tests import service_fixtures  # noqa: F401
     except ImportError:
         url, stop = _stub_service()

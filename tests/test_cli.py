@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from service.cli import cli
+from service.cli.main import cli
 
 BAD = "who met him. in Syria.\n\npost\n\nThe end.\n"
 GOOD = "He left early.\n"

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service import diffing
+from service.reporting import diffing
 
 
 def test_unified_diff_names_the_file_and_marks_a_missing_final_newline():

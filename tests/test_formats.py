@@ -11,10 +11,11 @@ import docx
 import pytest
 
 from service import formats
-from service.batch import Settings, build_cleaner, local_engine
-from service.formats import Change, Fixed, MalformedFileError, Segment, bilingual
+from service.batch.run import Settings, build_cleaner, local_engine
+from service.formats import bilingual
+from service.formats import Change, Fixed, MalformedFileError, Segment
 from service.formats.cleaning import clean_file
-from service.pipeline import RULE_PASSES
+from service.engine.pipeline import RULE_PASSES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
 ARTEFACT_FILES = ["article.txt", "article.md", "article.html", "episode.srt", "episode.vtt", "messages.po",

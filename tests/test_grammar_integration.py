@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service import lt_server
-from service.apply import apply_edits
-from service.model import Tier
-from service.passes.grammar import GrammarPass, GrammarSettings, MemoryCache
+from service.ops import languagetool as lt_server
+from service.engine.apply import apply_edits
+from service.core.model import Tier
+from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, MemoryCache
 
 pytest_plugins = ["tests.lt_fixture"]
 

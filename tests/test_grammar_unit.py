@@ -11,13 +11,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from service import cli_languagetool, lt_server
+from service.cli import languagetool as cli_languagetool
+from service.ops import languagetool as lt_server
 from service.errors import RuleError
-from service.model import Tier
-from service.offsets import Utf16Index
-from service.passes import grammar
-from service.passes.grammar import GrammarPass, GrammarSettings, MemoryCache, RedisCache, load_auto_rules
-from service.passes.lt_offsets import SEPARATOR, chunk_paragraphs, to_codepoints
+from service.core.model import Tier
+from service.core.offsets import Utf16Index
+from service.passes.grammar import languagetool as grammar
+from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, MemoryCache, RedisCache, load_auto_rules
+from service.passes.grammar.offsets import SEPARATOR, chunk_paragraphs, to_codepoints
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.apply import apply_edits
-from service.offsets import Utf16Index
-from service.pipeline import Cleaner
-from service.report import to_json
+from service.engine.apply import apply_edits
+from service.core.offsets import Utf16Index
+from service.engine.pipeline import Cleaner
+from service.reporting.report import to_json
 
 
 @pytest.fixture(scope="module")

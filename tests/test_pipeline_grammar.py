@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import regex
 
-from service.model import Category, Edit, Tier
-from service.pipeline import Cleaner
+from service.core.model import Category, Edit, Tier
+from service.engine.pipeline import Cleaner
 
 
 @dataclass

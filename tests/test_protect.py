@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.protect import find_protected
+from service.core.protect import find_protected
 
 
 @pytest.mark.parametrize(

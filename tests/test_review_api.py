@@ -28,7 +28,7 @@ TEXT = ("He met him. in Syria. A convoy ran to the runway. The sides stepped bac
 # -- helpers ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def app(service_stack):
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     return create_app(service_stack.app_config(RATELIMIT_ENABLED=False))
 
@@ -49,11 +49,11 @@ def finished_job(client, text: str = TEXT, name: str = "text", headers: dict[str
 
 
 def crafted_job(app, text: str, edits: list[Any], name: str = "text") -> str:
-    """A finished job whose result holds exactly ``edits`` (service.model.Edit), written to the
+    """A finished job whose result holds exactly ``edits`` (service.core.model.Edit), written to the
     store the way a worker writes it: for cases no rule produces on demand (overlaps, candidates)."""
-    from service import report
-    from service.pipeline import CleanResult
-    from service.store import new_job_id
+    from service.reporting import report
+    from service.engine.pipeline import CleanResult
+    from service.worker.store import new_job_id
 
     store = app.extensions["mtclean_store"]
     job_id = new_job_id()
@@ -93,7 +93,7 @@ def error_of(resp, status: int, code: str) -> str:
 
 # -- listing ----------------------------------------------------------------------------------
 def test_every_edit_has_a_stable_id_context_and_no_decision_yet(client):
-    from service.reviewing import edit_id
+    from service.review.decisions import edit_id
 
     job_id = finished_job(client)
     first, again = listing(client, job_id, query_string={"include": "text"}), listing(client, job_id)
@@ -156,7 +156,7 @@ def test_accept_reject_and_modify_each_change_the_document(client):
 
 
 def test_accept_may_pick_another_candidate(app, client):
-    from service.model import Edit, Tier
+    from service.core.model import Edit, Tier
 
     text = "They reached the crater of war."
     edit = Edit(17, 30, "crater of war", ("brink of war", "verge of war"), "test.candidates", "idiom",
@@ -201,7 +201,7 @@ def test_a_bad_bulk_decision_is_422(client, bulk):
 
 
 def test_unknown_jobs_and_edits_are_404_and_unfinished_jobs_409(app, client):
-    from service.store import new_job_id
+    from service.worker.store import new_job_id
 
     error_of(client.get("/v1/jobs/nope/edits"), 404, "job_not_found")
     error_of(client.post("/v1/jobs/nope/edits/abc", json={"decision": "accept"}), 404, "job_not_found")
@@ -274,7 +274,7 @@ def test_undo_steps_back_through_the_history(client):
 
 # -- reviewers --------------------------------------------------------------------------------
 def test_the_later_reviewer_wins_and_the_history_keeps_both(service_stack):
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     app = create_app(service_stack.app_config(API_KEYS="alice-key,bob-key", RATELIMIT_ENABLED=False))
     client = app.test_client()
@@ -335,7 +335,7 @@ def test_concurrent_decisions_from_threads_are_all_recorded(app):
 
 # -- overlaps and formats ---------------------------------------------------------------------
 def test_overlapping_accepted_edits_are_resolved_by_priority_and_the_loser_reported(app, client):
-    from service.model import Edit, Tier
+    from service.core.model import Edit, Tier
 
     text = "The sides stepped back on the crater of war."
     auto = Edit(30, 43, "crater of war", ("brink of war",), "vi.crater-of-war", "idiom", Tier.AUTO,
@@ -396,7 +396,7 @@ def test_decisions_live_as_long_as_the_job(app, client):
 
 
 def test_decisions_survive_a_restart_of_redis_and_of_the_service(make_stack):
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     stack = make_stack(own_redis=True, GRAMMAR="off", RATELIMIT_ENABLED=False)
     stack.add_worker("review")

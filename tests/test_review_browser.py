@@ -56,7 +56,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def site(service_stack) -> Iterator[str]:
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     url, stop = serve(create_app(service_stack.app_config(RATELIMIT_ENABLED=False)))
     yield url
@@ -303,7 +303,7 @@ def test_a_hostile_text_is_shown_literally_and_runs_nothing(browser, site, artif
 def test_with_api_keys_the_page_asks_for_a_key_and_decisions_record_it(browser, service_stack, artifacts):
     import hashlib
 
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     url, stop = serve(create_app(service_stack.app_config(API_KEYS="reviewer-key", RATELIMIT_ENABLED=False)))
     try:

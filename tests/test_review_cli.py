@@ -24,9 +24,9 @@ def review(args: list[str], answers: str, cwd: Path) -> subprocess.CompletedProc
 @pytest.fixture(scope="module")
 def sample_edits() -> list[dict[str, Any]]:
     """The sample's edits from the engine, in the order the review asks about them."""
-    from service.model import Edit
-    from service.pipeline import Cleaner
-    from service.report import edit_dicts
+    from service.core.model import Edit
+    from service.engine.pipeline import Cleaner
+    from service.reporting.report import edit_dicts
 
     result = Cleaner().clean(SAMPLE.read_text(encoding="utf-8"), "auto")
     return [{**d, "id": str(i), "auto": Edit.from_dict(d).is_auto} for i, d in enumerate(edit_dicts(result))]

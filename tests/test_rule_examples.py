@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from service.apply import apply_edits
-from service.document import Document
+from service.engine.apply import apply_edits
+from service.core.document import Document
 from service.passes.phrases import PhraseMatcher
-from service.rulesets import load_rules
+from service.rulesets.loader import load_rules
 
 
 def _cases():

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.document import Document
+from service.core.document import Document
 from service.errors import RuleError
 from service.passes.phrases import PhraseMatcher
-from service.rulesets import PHRASES_DIR, load_pack, load_rules, normalise_phrase
+from service.rulesets.loader import PHRASES_DIR, load_pack, load_rules, normalise_phrase
 
 
 def test_every_pack_loads_and_ids_are_unique():
@@ -103,7 +103,7 @@ def test_no_fix_example_triggers_another_auto_rule(builtin_rules):
 def test_pattern_anchors_are_not_among_the_commonest_words(builtin_rules):
     """An anchor is where the automaton wakes a pattern up: 'on' or 'of the' would run the
     pattern at every other line.  Anchor on the rarest word the pattern needs."""
-    from service.inventory import zipf
+    from service.core.inventory import zipf
 
     common = [(r.id, a) for r in builtin_rules if r.pattern is not None for a in r.triggers
               if all(zipf(w) >= 6.5 for w in a.split())]

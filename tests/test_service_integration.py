@@ -42,7 +42,7 @@ def wait_done(base: str, job_id: str, timeout: float = 60) -> dict[str, Any]:
 
 def reference(app: Any, text: str, options: dict[str, Any] | None = None, name: str = "text") -> dict[str, Any]:
     """What a job must produce: the same cleaning, in this process, chunked as the job is."""
-    from service import tasks
+    from service.worker import tasks
 
     options = {"source_lang": None, "apply": "auto", "passes": None, "glossary": None, **(options or {})}
     with app.app_context():
@@ -57,7 +57,7 @@ def reference(app: Any, text: str, options: dict[str, Any] | None = None, name: 
 def fresh_rules() -> None:
     """Read the rule files again in this process (as a recently started worker did), so the
     reference cleaning uses the rules the workers use."""
-    from service import tasks
+    from service.worker import tasks
 
     tasks._rules.clear()
     tasks._cleaners.clear()
@@ -145,7 +145,7 @@ def test_a_file_upload_is_cleaned_like_json(live_url, service_app):
 
 
 def test_a_large_document_is_cleaned_in_chunks_joined_in_order(service_stack: Stack, sample_text, fresh_rules):
-    from service.webapp import create_app
+    from service.web.app import create_app
 
     app = create_app(service_stack.app_config(CHUNK_CHARS=2500))
     base, stop = serve(app)
@@ -264,7 +264,7 @@ def test_docker_compose_file_describes_the_deployment():
     assert set(compose["volumes"]) >= {"redis-data"}
     worker = services["worker"]
     assert "container_name" not in worker and "ports" not in worker  # scalable: --scale worker=N
-    assert "service.celery_worker" in worker["command"]
+    assert "service.worker.celery_worker" in worker["command"]
     assert "gunicorn" in services["web"]["command"][0]
     for name in ("web", "worker", "languagetool"):
         dockerfile = root / services[name]["build"]["dockerfile"]
@@ -283,7 +283,8 @@ def test_docker_compose_file_describes_the_deployment():
 
 
 def test_job_records_and_results_expire_after_the_configured_time_to_live(live_url, service_stack):
-    from service import config, store
+    from service import settings as config
+    from service.worker import store
 
     assert config.defaults()["JOB_TTL_SECONDS"] == 7 * 24 * 3600 == store.DEFAULT_TTL
     job_id = wait_done(live_url, submit(live_url, "He met him. in Syria."))["id"]

@@ -27,8 +27,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable, Sequence
 
-from ..errors import InputError
-from ..textio import DEFAULT_MAX_BYTES, decode
+from service.errors import InputError
+from service.core.textio import DEFAULT_MAX_BYTES, decode
 
 
 class MalformedFileError(InputError):
@@ -108,7 +108,7 @@ class TextCodec:
 
 def decode_text(data: bytes, name: str = "input", encoding: str | None = None,
                 max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, TextCodec]:
-    """Decode like :func:`service.textio.decode` and remember the encoding and BOM."""
+    """Decode like :func:`service.core.textio.decode` and remember the encoding and BOM."""
     text = decode(data, name, encoding, max_bytes)
     return text, detect_codec(data, encoding)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from . import MalformedFileError, Slice, line_of, line_starts
+from service.formats import MalformedFileError, Slice, line_of, line_starts
 
 _BLOCK_BREAK = regex.compile(r"\r?\n(?:[ \t]*\r?\n)+")
 # markup inside cue text: <i>, </font>, <c.yellow>, <00:01.000>, {\an8}, &amp;

@@ -18,10 +18,10 @@ import html
 import regex
 from rapidfuzz import fuzz
 
-from ..inventory import WORD, is_common_word
-from ..model import Edit, Tier
-from ..passes.names import collapse_stutter
-from . import Segment
+from service.core.inventory import WORD, is_common_word
+from service.core.model import Edit, Tier
+from service.passes.names import collapse_stutter
+from service.formats import Segment
 
 SOURCE = "mtclean bilingual check (source text of the file)"
 CATEGORY = "consistency"

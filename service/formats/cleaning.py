@@ -15,11 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from ..document import PARAGRAPH_BREAK
-from ..inventory import NameInventory, is_common_word
-from ..model import Edit
-from ..pipeline import CleanResult, PassStatus
-from . import Change, Fixed, Segment, bilingual, decode_text, detect_codec, get
+from service.core.document import PARAGRAPH_BREAK
+from service.core.inventory import NameInventory, is_common_word
+from service.core.model import Edit
+from service.engine.pipeline import CleanResult, PassStatus
+from service.formats import bilingual
+from service.formats import Change, Fixed, Segment, decode_text, detect_codec, get
 
 SEPARATOR = "\n\n"
 #: a document longer than this (characters) is cleaned in chunks of whole paragraphs of about

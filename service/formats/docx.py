@@ -13,7 +13,7 @@ import io
 import zipfile
 from typing import Sequence
 
-from . import Change, Fixed, MalformedFileError, Segment
+from service.formats import Change, Fixed, MalformedFileError, Segment
 
 PARAGRAPHS = True
 BINARY = True

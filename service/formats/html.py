@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from html.parser import HTMLParser
 
-from . import Slice, SliceFormat, line_of, line_starts
+from service.formats import Slice, SliceFormat, line_of, line_starts
 
 PARAGRAPHS = False
 BINARY = False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import regex
 
-from . import Slice, SliceFormat, line_of, line_starts
+from service.formats import Slice, SliceFormat, line_of, line_starts
 
 PARAGRAPHS = True
 BINARY = False

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import polib
 
-from . import Fixed, MalformedFileError, Segment, decode_text
+from service.formats import Fixed, MalformedFileError, Segment, decode_text
 
 PARAGRAPHS = False
 BINARY = False

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import srt as srtlib
 
-from . import MalformedFileError, SliceFormat
-from ._cues import cue_slices
+from service.formats import MalformedFileError, SliceFormat
+from service.formats._cues import cue_slices
 
 PARAGRAPHS = False
 BINARY = False

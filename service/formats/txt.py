@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import Fixed, Segment, decode_text, detect_codec
+from service.formats import Fixed, Segment, decode_text, detect_codec
 
 PARAGRAPHS = True
 BINARY = False

@@ -2,8 +2,8 @@
 settings, NOTE, STYLE and REGION blocks untouched."""
 from __future__ import annotations
 
-from . import MalformedFileError, SliceFormat
-from ._cues import cue_slices
+from service.formats import MalformedFileError, SliceFormat
+from service.formats._cues import cue_slices
 
 PARAGRAPHS = False
 BINARY = False

@@ -18,7 +18,7 @@ from xml.parsers import expat
 import regex
 from translate.storage import xliff as ttxliff
 
-from . import Fixed, MalformedFileError, Segment, decode_text, line_of, line_starts
+from service.formats import Fixed, MalformedFileError, Segment, decode_text, line_of, line_starts
 
 PARAGRAPHS = False
 BINARY = False

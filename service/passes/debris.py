@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import regex
 
-from ..document import Document, Paragraph
-from ..model import Category, Edit, Tier
+from service.core.document import Document, Paragraph
+from service.core.model import Category, Edit, Tier
 
 NAME = "debris"
 SOURCE = "mtclean debris pass"

@@ -1,5 +1,5 @@
 """Garbled-name pass: repair names MT mangled, using the names the document itself uses
-(:class:`service.inventory.NameInventory`) and the glossary.
+(:class:`service.core.inventory.NameInventory`) and the glossary.
 
 Repairs, each with the evidence in its message:
 
@@ -20,9 +20,9 @@ import regex
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from ..document import Document
-from ..inventory import WORD, NameInventory, is_common_word, zipf
-from ..model import Category, Edit, Tier
+from service.core.document import Document
+from service.core.inventory import WORD, NameInventory, is_common_word, zipf
+from service.core.model import Category, Edit, Tier
 
 NAME = "names"
 SOURCE = "mtclean names pass (document name inventory, wordfreq, rapidfuzz)"

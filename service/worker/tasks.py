@@ -1,0 +1,278 @@
+"""Celery tasks: a job is cleaned whole, or split into paragraph chunks cleaned in parallel
+(a chord) and joined again in order.
+
+Tasks take ids and strings and read everything else from :mod:`service.worker.store`; each is
+idempotent (a rerun after a lost worker finds the chunk or the result already written and
+skips), acknowledged late and requeued when its worker dies.
+
+Chunking keeps the document's context: every chunk is cleaned with the *whole* document as
+the context of its names inventory (``Cleaner.clean(..., context=text)``), so a name is never
+"repaired" in one chunk that another chunk shows to be right, and a fused title in one chunk
+is repaired from the "General Soleimani" pairs of the others.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from celery import chord, group, shared_task
+from celery.signals import worker_init
+from flask import current_app
+
+from service.reporting import diffing
+from service.reporting import report
+from service.core.document import Document
+from service.errors import MtcleanError, ServiceUnavailable
+from service.core.offsets import Utf16Index
+from service.engine.pipeline import PASS_ORDER, RULE_PASSES, Cleaner
+from service.rulesets.loader import Rule, load_rules
+
+log = logging.getLogger(__name__)
+_STATUS_RANK = {"unavailable": 3, "ran": 2, "skipped": 1}
+_lock = threading.Lock()
+_rules: dict[tuple[str, ...], list[Rule]] = {}
+_cleaners: OrderedDict[tuple, Cleaner] = OrderedDict()
+_grammar: dict[str, Any] = {}
+_lt_probe: dict[str, tuple[float, bool]] = {}
+
+
+# -- building cleaners ------------------------------------------------------------------------
+def _rule_dirs(cfg: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(d.strip() for d in str(cfg.get("RULE_DIRS") or "").split(",") if d.strip())
+
+
+def grammar_setup(cfg: dict[str, Any]) -> tuple[Any | None, str]:
+    """This process's grammar pass (or None) and, when None, why it is skipped."""
+    mode = str(cfg.get("GRAMMAR", "auto")).lower()
+    if mode in ("off", "false", "0", "no"):
+        return None, "grammar pass turned off (MTCLEAN_GRAMMAR=off)"
+    try:
+        from service.ops.languagetool import healthy, server_url
+        from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, RedisCache
+    except ImportError as exc:
+        return None, f"grammar pass not installed ({exc})"
+    url = (cfg.get("LT_URL") or server_url()).rstrip("/")
+    if mode == "auto" and not cfg.get("LT_URL"):
+        checked, ok = _lt_probe.get(url, (0.0, False))
+        if time.monotonic() - checked > 30:
+            ok = healthy(url, timeout=0.5)
+            _lt_probe[url] = (time.monotonic(), ok)
+        if not ok:
+            return None, (f"no LanguageTool server answers at {url}; start one (`mtclean languagetool "
+                          "start`) or set MTCLEAN_LT_URL")
+    with _lock:
+        if url not in _grammar:
+            store = current_app.extensions.get("mtclean_store")
+            cache = RedisCache(store.redis, ttl=store.ttl) if store is not None else None
+            _grammar[url] = GrammarPass(GrammarSettings(url=url), cache=cache)
+        return _grammar[url], ""
+
+
+def cleaner_for(options: dict[str, Any]) -> tuple[Cleaner, str]:
+    """A Cleaner for these options (cached per process) and why grammar is skipped, if it is."""
+    cfg = current_app.config
+    grammar, why = grammar_setup(cfg)
+    langs = frozenset(options["source_lang"]) if options.get("source_lang") else None
+    passes = tuple(options.get("passes") or PASS_ORDER)
+    if "grammar" not in passes:
+        grammar, why = None, "not requested"
+    glossary = frozenset(options.get("glossary") or ())
+    dirs = _rule_dirs(cfg)
+    key = (langs, passes, glossary, id(grammar), dirs)
+    with _lock:
+        if key in _cleaners:
+            _cleaners.move_to_end(key)
+            return _cleaners[key], why
+        if dirs not in _rules:
+            _rules[dirs] = load_rules([Path(d) for d in dirs] or None)
+        cleaner = Cleaner(glossary=glossary, source_langs=langs, passes=passes, grammar=grammar,
+                          rules=_rules[dirs])
+        _cleaners[key] = cleaner
+        while len(_cleaners) > 64:
+            _cleaners.popitem(last=False)
+        return cleaner, why
+
+
+def clean_text(text: str, options: dict[str, Any], name: str = "text",
+               context: str | None = None) -> dict[str, Any]:
+    """Clean ``text`` in this process: :func:`service.reporting.report.to_json` of the result.
+    ``context``: the whole document when ``text`` is one chunk of it."""
+    cleaner, why = cleaner_for(options)
+    result = cleaner.clean(text, options.get("apply", "auto"), context=context)
+    data = report.to_json(result, name)
+    if why and data["passes"].get("grammar", {}).get("status") == "skipped":
+        data["passes"]["grammar"]["message"] = why
+    return data
+
+
+@worker_init.connect
+def _warm_up(sender: Any = None, **_: Any) -> None:
+    """Load the rules and word lists in the worker's main process, before the pool forks, so
+    no child pays for it on its first job (and the memory is shared)."""
+    app = getattr(getattr(sender, "app", None), "flask_app", None)
+    if app is None:
+        return
+    with app.app_context():
+        clean_text("General Soleimani met him. in Syria. General Soleimani left.", {"passes": list(RULE_PASSES)})
+
+
+# -- chunks -----------------------------------------------------------------------------------
+def split_chunks(text: str, chunk_chars: int) -> list[tuple[int, int]]:
+    """Contiguous ``(start, end)`` ranges covering ``text``, each ending where a paragraph ends
+    (after its blank lines), about ``chunk_chars`` long; one range when the text is short."""
+    if len(text) <= chunk_chars or chunk_chars <= 0:
+        return [(0, len(text))]
+    paragraph_starts = [p.start for p in Document(text).paragraphs][1:]
+    bounds, start = [], 0
+    for cut in paragraph_starts:
+        if cut - start >= chunk_chars:
+            bounds.append((start, cut))
+            start = cut
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def merge_chunks(text: str, bounds: list[tuple[int, int]], parts: list[dict[str, Any]],
+                 name: str) -> dict[str, Any]:
+    """One result from the chunks' results, in the coordinates of the whole text."""
+    index = Utf16Index(text)
+    edits, conflicts, warnings, cleaned = [], [], [], []
+    passes: dict[str, dict[str, Any]] = {}
+    for i, ((start, _end), part) in enumerate(zip(bounds, parts)):
+        shift16 = index.to_utf16(start)
+        for e in part["edits"]:
+            edits.append({**e, "start": e["start"] + start, "end": e["end"] + start,
+                          "start_utf16": e["start_utf16"] + shift16, "end_utf16": e["end_utf16"] + shift16})
+        for c in part["conflicts"]:
+            ce = c["edit"]
+            conflicts.append({**c, "edit": {**ce, "start": ce["start"] + start, "end": ce["end"] + start}})
+        for pname, st in part["passes"].items():
+            acc = passes.setdefault(pname, {"status": st["status"], "found": 0, "applied": 0,
+                                            "seconds": 0.0, "message": st.get("message", "")})
+            for k in ("found", "applied", "seconds"):
+                acc[k] += st[k]
+            if _STATUS_RANK.get(st["status"], 0) > _STATUS_RANK.get(acc["status"], 0):
+                acc["status"], acc["message"] = st["status"], st.get("message", "")
+        warnings += [f"chunk {i + 1}: {w}" for w in part["warnings"]]
+        cleaned.append(part["cleaned"])
+    new = "".join(cleaned)
+    first = parts[0]
+    return {
+        "schema_version": first["schema_version"], "name": name, "apply": first["apply"],
+        "changed": new != text, "edits": edits, "conflicts": conflicts, "passes": passes,
+        "counts": {k: sum(p["counts"][k] for p in parts) for k in first["counts"]},
+        "rounds": max(p["rounds"] for p in parts), "warnings": warnings,
+        "diff": {"unified": diffing.unified(text, new, name), "inline": diffing.inline(text, new)},
+        "cleaned": new,
+    }
+
+
+# -- tasks ------------------------------------------------------------------------------------
+def _store():
+    return current_app.extensions["mtclean_store"]
+
+
+def _delay() -> None:
+    seconds = float(current_app.config.get("TEST_DELAY_SECONDS") or 0)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+def _fail(job_id: str, exc: Exception) -> None:
+    if isinstance(exc, MtcleanError):
+        error = {"code": exc.code, "message": str(exc)}
+    else:
+        log.exception("job %s failed", job_id)
+        error = {"code": "internal", "message": f"cleaning failed ({type(exc).__name__}); the worker log "
+                                                f"has the details under job {job_id}"}
+    _store().finish(job_id, "failed", error=error)
+
+
+def _finish(job_id: str, result: dict[str, Any], chunks: int) -> None:
+    store = _store()
+    result["chunks"] = chunks
+    if store.finish(job_id, "done", result=result):
+        store.record_pass_timings(result["passes"])
+
+
+RETRY = dict(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(ServiceUnavailable,),
+             retry_backoff=1, retry_backoff_max=30, max_retries=8)
+
+
+@shared_task(name="mtclean.clean_job", ignore_result=True, **RETRY)
+def clean_job(self, job_id: str) -> str:
+    """Clean job ``job_id``: whole, or by a chord of :func:`clean_chunk` and :func:`join_chunks`."""
+    store = _store()
+    job = store.get_job(job_id)
+    if job is None or job["state"] in ("done", "failed"):
+        return "skipped"
+    text = store.get_text(job_id)
+    if text is None:
+        store.finish(job_id, "failed", error={"code": "expired", "message": "the job's text expired"})
+        return "failed"
+    try:
+        bounds = split_chunks(text, int(job["chunk_chars"]))
+        if len(bounds) == 1:
+            store.set_state(job_id, "running", progress_total=1)
+            _delay()
+            _finish(job_id, clean_text(text, job["options"], job["name"]), 1)
+            return "done"
+        store.set_state(job_id, "running", chunks=bounds, progress_total=len(bounds))
+    except ServiceUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the job fails, the worker goes on
+        _fail(job_id, exc)
+        return "failed"
+    app = self.app
+    header = group(app.signature("mtclean.clean_chunk", args=(job_id, i), immutable=True) for i in range(len(bounds)))
+    chord(header, app=app)(app.signature("mtclean.join_chunks", args=(job_id,), immutable=True))
+    return "split"
+
+
+@shared_task(name="mtclean.clean_chunk", **RETRY)
+def clean_chunk(self, job_id: str, index: int) -> str:
+    """Clean chunk ``index`` of job ``job_id`` (skipped when already done)."""
+    store = _store()
+    if store.get_chunk(job_id, index) is not None:
+        return "cached"
+    job = store.get_job(job_id)
+    text = store.get_text(job_id)
+    if job is None or text is None or job["state"] in ("done", "failed"):
+        return "skipped"
+    try:
+        start, end = job["chunks"][index]
+        _delay()
+        data = clean_text(text[start:end], job["options"], job["name"], context=text)
+    except ServiceUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        _fail(job_id, exc)
+        return "failed"
+    store.put_chunk(job_id, index, data)
+    return "done"
+
+
+@shared_task(name="mtclean.join_chunks", ignore_result=True, **RETRY)
+def join_chunks(self, job_id: str) -> str:
+    """Join the chunks of ``job_id`` in order (retried while a chunk is still missing)."""
+    store = _store()
+    job = store.get_job(job_id)
+    if job is None or job["state"] in ("done", "failed"):
+        return "skipped"
+    bounds = [tuple(b) for b in job["chunks"]]
+    parts = [store.get_chunk(job_id, i) for i in range(len(bounds))]
+    if any(p is None for p in parts):  # a chunk is being rerun after a lost worker
+        raise self.retry(countdown=1, max_retries=600)
+    text = store.get_text(job_id) or ""
+    try:
+        result = merge_chunks(text, bounds, parts, job["name"])  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001
+        _fail(job_id, exc)
+        return "failed"
+    _finish(job_id, result, len(bounds))
+    store.drop_chunks(job_id, len(bounds))
+    return "done"
