@@ -38,3 +38,103 @@ def test_word_ops_rebuild_both_sides(old, new):
     ops = diffing.word_ops(old, new)
     assert "".join(op.old for op in ops) == old
     assert "".join(op.new for op in ops) == new
+
+
+# --- diffs built from the applied edits (linear time) -----------------------------------------
+
+from dataclasses import dataclass as _dataclass  # noqa: E402
+
+
+@_dataclass(frozen=True)
+class _E:
+    start: int
+    end: int
+    replacement: str
+
+
+def _apply(text: str, edits: list[_E]) -> str:
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        out += [text[pos:e.start], e.replacement]
+        pos = e.end
+    return "".join(out) + text[pos:]
+
+
+def _patch(original: str, diff: str) -> str:
+    """Apply a unified diff (as produced by diffing.unified) to ``original``."""
+    lines = original.splitlines(keepends=True)
+    out: list[str] = []
+    pos = 0
+    rows = diff.splitlines(keepends=True)[2:]
+    i = 0
+    while i < len(rows):
+        header = rows[i]
+        assert header.startswith("@@ -"), header
+        a = header.split()[1][1:]
+        a_start = int(a.split(",")[0])
+        a_len = int(a.split(",")[1]) if "," in a else 1
+        a_lo = a_start - 1 if a_len else a_start
+        out.extend(lines[pos:a_lo])
+        pos = a_lo
+        i += 1
+        while i < len(rows) and not rows[i].startswith("@@ "):
+            row = rows[i]
+            nxt = rows[i + 1] if i + 1 < len(rows) else ""
+            body = row[1:]
+            if nxt.startswith("\\ No newline"):
+                body = body[:-1]
+                i += 1
+            if row[0] == " ":
+                assert lines[pos] == body
+                out.append(body)
+                pos += 1
+            elif row[0] == "-":
+                assert lines[pos] == body, (lines[pos], body)
+                pos += 1
+            elif row[0] == "+":
+                out.append(body)
+            i += 1
+    out.extend(lines[pos:])
+    return "".join(out)
+
+
+@st.composite
+def _text_and_edits(draw):
+    text = draw(st.text(alphabet=st.sampled_from(list("ab \n.é😀")), max_size=120))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    edits, last = [], -1
+    for a, b in zip(cuts[::2], cuts[1::2]):
+        if a <= last:
+            continue
+        if a == b and a == last:
+            continue
+        edits.append(_E(a, b, draw(st.text(alphabet=st.sampled_from(list("xy \n")), max_size=6))))
+        last = b
+    return text, edits
+
+
+@given(_text_and_edits())
+def test_diffs_from_edits_rebuild_the_cleaned_text(case):
+    text, edits = case
+    cleaned = _apply(text, edits)
+    ops = diffing.word_ops(text, cleaned, edits)
+    assert "".join(op.old for op in ops) == text
+    assert "".join(op.new for op in ops) == cleaned
+    diff = diffing.unified(text, cleaned, "t", edits=edits)
+    assert (diff == "") == (text == cleaned) or text.splitlines() == cleaned.splitlines()
+    assert _patch(text, diff) == cleaned if diff else text.splitlines(True) == cleaned.splitlines(True)
+
+
+@pytest.mark.parametrize("old,edits", [
+    ("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n", [_E(2, 3, "B"), _E(18, 19, "J")]),
+    ("one\ntwo\nthree", [_E(8, 13, "3")]),
+    ("x\n\npost\n\ny\n", [_E(3, 9, "")]),
+])
+def test_unified_from_edits_matches_difflib(old, edits):
+    new = _apply(old, edits)
+    assert diffing.unified(old, new, "f", edits=edits) == diffing.unified(old, new, "f")
+
+
+def test_inline_from_edits_shows_whole_words():
+    text = "the crater of war"
+    assert diffing.inline(text, "", [_E(4, 17, "brink of war")]) == "the [-crater-]{+brink+} of war"
