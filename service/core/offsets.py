@@ -26,3 +26,15 @@ class Utf16Index:
         n = bisect.bisect_right(self._astral16, u16 - 1)
         # each astral char before contributes one extra unit
         return u16 - n
+
+
+class LineIndex:
+    """1-based line and column of code-point offsets in one text (built once, O(log n) a query)."""
+
+    def __init__(self, text: str):
+        self._starts = [0] + [m.end() for m in regex.finditer("\n", text)]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset``."""
+        k = bisect.bisect_right(self._starts, offset) - 1
+        return k + 1, offset - self._starts[k] + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.reporting import diffing
-from service.core.offsets import Utf16Index
+from service.core.offsets import LineIndex, Utf16Index
 from service.engine.pipeline import CleanResult
 
 SCHEMA_VERSION = "1.0"
@@ -42,8 +42,8 @@ def to_json(result: CleanResult, name: str = "text", include_text: bool = True) 
         "rounds": result.rounds,
         "warnings": result.warnings,
         "diff": {
-            "unified": diffing.unified(result.original, result.cleaned, name),
-            "inline": diffing.inline(result.original, result.cleaned),
+            "unified": diffing.unified(result.original, result.cleaned, name, edits=result.applied),
+            "inline": diffing.inline(result.original, result.cleaned, edits=result.applied),
         },
     }
     if include_text:
@@ -52,18 +52,17 @@ def to_json(result: CleanResult, name: str = "text", include_text: bool = True) 
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a code-point offset."""
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
+    """1-based line and column of a code-point offset (for many offsets use :class:`LineIndex`)."""
+    return LineIndex(text).line_col(offset)
 
 
 def to_text(result: CleanResult, name: str) -> str:
     """One line per edit, like a linter: ``NAME:LINE:COL: TIER RULE 'old' -> 'new': message``."""
     lines = []
     applied = {e.key() for e in result.applied}
+    lines_of = LineIndex(result.original)
     for e in result.edits:
-        line, col = line_col(result.original, e.start)
+        line, col = lines_of.line_col(e.start)
         mark = "fixed" if e.key() in applied else e.tier.value
         alts = " | ".join(repr(r) for r in e.replacements)
         lines.append(f"{name}:{line}:{col}: [{mark}] {e.rule_id} ({e.category}) {e.original!r} -> {alts}: {e.message}")
