@@ -1,481 +1,184 @@
 #!/usr/bin/env python3
-"""Throughput and scaling of mtclean's rule passes (debris, punctuation, names, phrases; no
-grammar pass), printed as numbers and ratios measured in the same run.
+"""Throughput, scaling, memory and start-up of mtclean's rule passes (no grammar pass) on real
+text that the benchmark never repeats (see :mod:`bench._common`), with codespell on the same
+files in the same run as the reference.
 
-1. Throughput: the rule passes over a corpus of >= 10 MB cleaned as ~100 KB documents (MB/s).
-2. Scaling with document size: seconds per MB for ~100 KB documents vs one document holding
-   the whole corpus.  When this or the throughput target is missed, a smaller run (a fifth of
-   the corpus) is profiled and the top functions are printed, with how much each grows.
-3. Scaling with rule count: the phrase pass with 100 vs 10,000 rules over the same documents
-   (the extra rules are synthetic, with triggers that do not occur in the text).
-4. Reference point: codespell over the same corpus, wall clock, as a ratio.
+1. Throughput: the rule passes over the whole corpus (>= 10 MB) as ~100 KB documents, one core,
+   in process: MB/s and seconds per pass.
+2. Scaling with document size: seconds per MB for 100 KB documents, 1 MB documents and one
+   document holding the whole corpus (the target compares the whole with 100 KB).
+3. Peak memory: the process's peak RSS after loading, and above it after each size.
+4. Reference: codespell over the same text (one file per 1 MB document), wall clock.
+5. The command line: ``mtclean check --no-grammar --format json`` on a 1 MB file, vs codespell on
+   the same file; start-up: ``mtclean check`` on a one-line file vs ``python -c pass``.
 
-The corpus is real text (``samples/*.txt`` and the ``mt`` field of the MLQE-PE dev files), one
-paragraph per sample paragraph or MT sentence, shuffled with a fixed seed and repeated until
-it is big enough.  MB means 10**6 bytes of UTF-8.  Every timing is the best of ``--repeats``
-runs (time.perf_counter).  Targets are reported as PASS/MISS lines and never asserted: the
-machines are noisy, and this is a benchmark, not a test.  Exit status is 0 unless it crashes.
+Every timing is the best of ``--repeats`` runs.  Targets (issue 12) are PASS/MISS lines, never
+asserted.  ``--quick`` uses 2 MB of text (the smoke test).
 
     python bench/rules_throughput.py [--quick] [--repeats N] [--json FILE]
 """
 from __future__ import annotations
 
 import argparse
-import cProfile
-import dataclasses
-import glob
-import json
 import os
-import platform
-import pstats
-import random
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import (MB, ROOT, Targets, best_of, documents, nbytes, peak_rss_mb, real_paragraphs,
+                     write_json)
 
-import ahocorasick  # noqa: E402
+from service.engine.pipeline import RULE_PASSES, Cleaner
 
-from service.core.document import Document  # noqa: E402
-from service.passes.phrases import PhraseMatcher  # noqa: E402
-from service.engine.pipeline import RULE_PASSES, Cleaner  # noqa: E402
-from service.rulesets.loader import Rule, load_pack, load_rules, normalise_phrase  # noqa: E402
-
-MB = 1_000_000
-DATA_DIR = Path(os.environ.get("MTCLEAN_BENCH_DATA", ROOT.parent / "shared" / "data" / "mlqe-pe-dev"))
-FULL_MB, QUICK_MB = 10.0, 2.0
-DOC_BYTES = 100_000
-RULES_SMALL, RULES_LARGE = 100, 10_000
-TARGET_MBPS = 2.0
-TARGET_SIZE_RATIO = 1.3
-TARGET_RULE_RATIO = 1.5
 SECTIONS = (
     "== Corpus ==",
     "== 1. Throughput ==",
     "== 2. Scaling with document size ==",
-    "== 3. Scaling with rule count ==",
+    "== 3. Peak memory ==",
     "== 4. Reference: codespell ==",
+    "== 5. The command line ==",
     "== Targets ==",
 )
-
-# used only when no built-in rule pack is present, so there is a loaded Rule to copy
-_FALLBACK_PACK = """\
-pack: bench-base
-category: idiom
-source: "bench/rules_throughput.py (base for synthetic rules)"
-rules:
-  - id: bench.base
-    match: "crater of war"
-    replace: "brink of war"
-    tier: auto
-    message: "Synthetic benchmark rule."
-    examples:
-      - bad: "closer to the crater of war"
-        fix: "closer to the brink of war"
-      - ok: "the crater of the volcano"
-"""
+TARGET_MBPS = 2.0
+TARGET_CODESPELL = 0.25
+TARGET_SIZE_RATIO = 1.2
+TARGET_STARTUP = 0.5
 
 
-# ---------------------------------------------------------------- corpus
-
-def load_paragraphs() -> tuple[list[str], dict[str, int]]:
-    """Sample paragraphs plus MLQE-PE ``mt`` sentences, and how many came from each source."""
-    sample, mt = [], []
-    for path in sorted(glob.glob(str(ROOT / "samples" / "*.txt"))):
-        text = Path(path).read_text(encoding="utf-8").replace("\r\n", "\n")
-        sample += [p.strip() for p in text.split("\n\n") if p.strip()]
-    for path in sorted(DATA_DIR.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    value = (json.loads(line).get("mt") or "").strip()
-                    if value:
-                        mt.append(value)
-    if not sample and not mt:
-        raise SystemExit(f"no corpus text: {ROOT / 'samples'}/*.txt and {DATA_DIR}/*.jsonl are empty")
-    return sample + mt, {"sample_paragraphs": len(sample), "mt_paragraphs": len(mt)}
+def clean_docs(cleaner: Cleaner, docs: list[str]) -> dict[str, float]:
+    """Clean every document; seconds per pass, summed."""
+    per_pass: dict[str, float] = {}
+    for doc in docs:
+        result = cleaner.clean(doc, "auto")
+        for name, st in result.passes.items():
+            per_pass[name] = per_pass.get(name, 0.0) + st.seconds
+    return per_pass
 
 
-def build_corpus(paragraphs: list[str], min_bytes: int, seed: int) -> list[str]:
-    """Shuffled copies of the paragraphs (a new order each copy) until ``min_bytes``."""
-    rng = random.Random(seed)
-    out: list[str] = []
-    size = 0
-    while size < min_bytes:
-        batch = paragraphs[:]
-        rng.shuffle(batch)
-        for p in batch:
-            out.append(p)
-            size += len(p.encode("utf-8")) + 2
-            if size >= min_bytes:
-                break
-    return out
+def codespell(files: list[Path], repeats: int) -> float | None:
+    """Best wall time of codespell over the files, or None when it cannot run."""
+    exe = shutil.which("codespell") or str(Path(sys.executable).with_name("codespell"))
+    if not Path(exe).exists():
+        return None
+
+    def run() -> int:
+        return subprocess.run([exe, *map(str, files)], capture_output=True, cwd=files[0].parent).returncode
+
+    if run() not in (0, 65):
+        return None
+    seconds, _ = best_of(run, repeats)
+    return seconds
 
 
-def split_documents(paragraphs: list[str], doc_bytes: int) -> list[str]:
-    """Group paragraphs into documents of about ``doc_bytes`` (paragraphs are never cut)."""
-    docs, cur, size = [], [], 0
-    for p in paragraphs:
-        cur.append(p)
-        size += len(p.encode("utf-8")) + 2
-        if size >= doc_bytes:
-            docs.append("\n\n".join(cur) + "\n")
-            cur, size = [], 0
-    if cur:
-        docs.append("\n\n".join(cur) + "\n")
-    return docs
-
-
-def nbytes(texts: list[str]) -> int:
-    return sum(len(t.encode("utf-8")) for t in texts)
-
-
-# ---------------------------------------------------------------- timing
-
-def best_of(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
-    """The fastest of ``repeats`` runs (seconds) and the result of that run."""
-    best, result = float("inf"), None
-    for _ in range(max(1, repeats)):
-        t0 = time.perf_counter()
-        out = fn()
-        dt = time.perf_counter() - t0
-        if dt < best:
-            best, result = dt, out
-    return best, result
-
-
-def clean_all(cleaner: Cleaner, docs: list[str]) -> dict:
-    """Clean every document; per-pass seconds (first round) and counts."""
-    passes = {name: 0.0 for name in RULE_PASSES}
-    applied = rounds = 0
-    t0 = time.perf_counter()
-    for d in docs:
-        res = cleaner.clean(d, "auto")
-        applied += len(res.applied)
-        rounds = max(rounds, res.rounds)
-        for name, st in res.passes.items():
-            if name in passes:
-                passes[name] += st.seconds
-    total = time.perf_counter() - t0
-    passes["re-check, apply, later rounds"] = max(0.0, total - sum(passes.values()))
-    return {"pass_seconds": passes, "applied": applied, "max_rounds": rounds}
-
-
-def print_passes(label: str, seconds: float, stats: dict) -> None:
-    parts = ", ".join(f"{k} {v:.2f}s ({v / seconds:.0%})" for k, v in stats["pass_seconds"].items())
-    print(f"  {label}: {parts}")
-
-
-# ---------------------------------------------------------------- profile
-
-def profile_stats(fn: Callable[[], object]) -> dict[tuple, tuple[float, float]]:
-    prof = cProfile.Profile()
-    prof.enable()
-    fn()
-    prof.disable()
-    st = pstats.Stats(prof)
-    return {func: (tt, ct) for func, (_cc, _nc, tt, ct, _callers) in st.stats.items()}  # type: ignore[attr-defined]
-
-
-def func_name(func: tuple) -> str:
-    path, line, name = func
-    if path == "~":
-        return name
-    try:
-        path = str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        path = Path(path).name
-    return f"{path}:{line}({name})"
-
-
-def _print_top(stats: dict[tuple, tuple[float, float]], other: dict[tuple, tuple[float, float]] | None,
-               n: int = 10) -> list[dict]:
-    """The top ``n`` functions by own time; with ``other``, their own time there and the growth."""
-    top = sorted(stats.items(), key=lambda kv: kv[1][0], reverse=True)[:n]
-    extra = f" {'own s (docs)':>12} {'growth':>7}" if other is not None else ""
-    print(f"  {'own s':>8} {'cum s':>8}{extra}  function")
-    rows = []
-    for func, (tt, ct) in top:
-        row = {"function": func_name(func), "own_seconds": tt, "cumulative_seconds": ct}
-        line = f"  {tt:8.3f} {ct:8.3f}"
-        if other is not None:
-            tt_other = other.get(func, (0.0, 0.0))[0]
-            growth = f"{tt / tt_other:6.1f}x" if tt_other > 0 else "    new"
-            line += f" {tt_other:12.3f} {growth}"
-            row["own_seconds_docs"] = tt_other
-        print(f"{line}  {func_name(func)}")
-        rows.append(row)
-    return rows
-
-
-def profile_runs(cleaner: Cleaner, paragraphs: list[str], size: int, show_docs: bool,
-                 show_one: bool) -> dict:
-    """Profile the first ``size`` bytes of the corpus as ~100 KB documents and as one document
-    (a smaller run than the timed ones) and print where the time goes."""
-    part: list[str] = []
-    acc = 0
-    for p in paragraphs:
-        part.append(p)
-        acc += len(p.encode("utf-8")) + 2
-        if acc >= size:
-            break
-    docs = split_documents(part, DOC_BYTES)
-    single = "\n\n".join(part) + "\n"
-    many = profile_stats(lambda: [cleaner.clean(d, "auto") for d in docs])
-    out: dict = {"profile_bytes": nbytes([single])}
-    if show_docs:
-        print(f"  profile of {nbytes(docs) / MB:.2f} MB as {len(docs)} documents "
-              f"(cProfile; top 10 by own time):")
-        out["documents"] = _print_top(many, None)
-    if show_one:
-        one = profile_stats(lambda: cleaner.clean(single, "auto"))
-        print(f"  profile of the same {nbytes([single]) / MB:.2f} MB as one document "
-              f"(top 10 by own time, vs the documents run):")
-        out["one_document"] = _print_top(one, many)
-        svc = str(ROOT / "service")
-        grown = sorted(((f, v[1], many.get(f, (0.0, 0.0))[1]) for f, v in one.items() if svc in f[0]),
-                       key=lambda g: g[1] - g[2], reverse=True)[:5]
-        print("  service/ functions whose cumulative time grows most (one document vs documents):")
-        for f, ct, ct_many in grown:
-            print(f"    {ct:8.3f} s vs {ct_many:8.3f} s  {func_name(f)}")
-    return out
-
-
-# ---------------------------------------------------------------- rules
-
-def base_rule(real: list[Rule]) -> Rule:
-    """A loaded rule to copy: the first built-in one, else one from a tiny embedded pack."""
-    if real:
-        return real[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench-base.yaml"
-        path.write_text(_FALLBACK_PACK, encoding="utf-8")
-        return load_pack(path)[0]
-
-
-def _pseudo_word(rng: random.Random) -> str:
-    onsets = "b c d f g h j k l m n p r s t v w z br dr gl kr pl sk st tr vr zh".split()
-    vowels = "a e i o u ae ei ou".split()
-    codas = ["", "", "n", "r", "s", "th", "x", "lk", "nd"]
-    return "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(rng.randint(2, 3))) + rng.choice(codas)
-
-
-def synthetic_rules(base: Rule, count: int, corpus_norm: str, taken: set[str], seed: int) -> list[Rule]:
-    """``count`` copies of ``base`` with new ids and 2-3 word pseudo-word triggers that occur
-    nowhere in the corpus (checked as substrings of the normalised text)."""
-    rng = random.Random(seed)
-    rules: list[Rule] = []
-    while len(rules) < count:
-        need = count - len(rules)
-        cands: list[str] = []
-        seen = set(taken)
-        while len(cands) < need:
-            phrase = " ".join(_pseudo_word(rng) for _ in range(rng.randint(2, 3)))
-            if phrase not in seen:
-                seen.add(phrase)
-                cands.append(phrase)
-        auto = ahocorasick.Automaton()
-        for c in cands:
-            auto.add_word(c, c)
-        auto.make_automaton()
-        present = {hit for _end, hit in auto.iter(corpus_norm)}
-        for phrase in cands:
-            if phrase in present:
-                continue
-            taken.add(phrase)
-            n = len(rules)
-            rules.append(dataclasses.replace(
-                base, id=f"bench.synthetic-{n:05d}", pack="bench-synthetic", triggers=(phrase,),
-                pattern=None, context=(), replace=(f"replacement {n}",),
-                message=f"Synthetic benchmark rule {n}.", examples=(),
-            ))
-    return rules
-
-
-def time_phrases(matcher: PhraseMatcher, docs: list[Document], repeats: int) -> tuple[float, int]:
-    seconds, found = best_of(lambda: sum(len(matcher.find(d)) for d in docs), repeats)
-    return seconds, int(found)  # type: ignore[arg-type]
-
-
-# ---------------------------------------------------------------- codespell
-
-def run_codespell(text: str, repeats: int) -> dict:
-    """Wall clock of ``python -m codespell_lib`` on a temp file holding ``text`` (best of N),
-    and on an empty file (interpreter and dictionary start-up)."""
-    cmd = [sys.executable, "-m", "codespell_lib"]
-    with tempfile.TemporaryDirectory() as tmp:  # its own cwd: no project config is read
-        corpus = Path(tmp) / "corpus.txt"
-        corpus.write_text(text, encoding="utf-8")
-        empty = Path(tmp) / "empty.txt"
-        empty.write_text("", encoding="utf-8")
-
-        def run(path: Path) -> subprocess.CompletedProcess:
-            return subprocess.run(cmd + [str(path)], cwd=tmp, capture_output=True, text=True,
-                                  timeout=3600)
-
-        probe = run(empty)
-        if probe.returncode not in (0, 65):
-            return {"available": False, "error": (probe.stderr or probe.stdout).strip()[-500:]}
-        startup, _ = best_of(lambda: run(empty), repeats)
-        seconds, res = best_of(lambda: run(corpus), repeats)
-        assert isinstance(res, subprocess.CompletedProcess)
-        if res.returncode not in (0, 65):  # 65: misspellings found
-            return {"available": False, "error": (res.stderr or res.stdout).strip()[-500:]}
-        hits = sum(1 for line in res.stdout.splitlines() if "==>" in line)
-        return {"available": True, "seconds": seconds, "startup_seconds": startup,
-                "misspellings_reported": hits, "command": " ".join(cmd[1:]) + " FILE"}
-
-
-# ---------------------------------------------------------------- main
-
-def verdict(name: str, ok: bool, detail: str, targets: list[dict]) -> None:
-    targets.append({"target": name, "status": "PASS" if ok else "MISS", "detail": detail})
+def mtclean_cli(args: list[str], repeats: int) -> float:
+    """Best wall time of the ``mtclean`` command with ``args``."""
+    exe = Path(sys.executable).with_name("mtclean")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "service"]
+    seconds, _ = best_of(lambda: subprocess.run(cmd + args, capture_output=True, cwd=ROOT), repeats)
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help=f"a {QUICK_MB:g} MB corpus (smoke test)")
-    ap.add_argument("--repeats", type=int, default=3, help="best of N runs per timing (default 3)")
-    ap.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers to FILE")
-    ap.add_argument("--seed", type=int, default=20240607, help="corpus and rule seed")
-    ap.add_argument("--profile", action="store_true",
-                    help="always print the cProfile tables (by default only when a target is missed)")
-    ap.add_argument("--corpus-mb", type=float, help="corpus size in MB (overrides --quick)")
-    args = ap.parse_args(argv)
-    repeats = max(1, args.repeats)
-    corpus_mb = args.corpus_mb or (QUICK_MB if args.quick else FULL_MB)
-    out: dict = {"schema_version": "1", "repeats": repeats, "quick": args.quick,
-                 "python": platform.python_version(), "machine": platform.machine(),
-                 "mb_unit": "10**6 bytes UTF-8"}
-    targets: list[dict] = []
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="2 MB of text instead of all of it")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--json")
+    a = ap.parse_args(argv)
+    targets = Targets()
+    out: dict = {}
 
-    # ---- corpus
     print(SECTIONS[0])
-    pool, origin = load_paragraphs()
-    paragraphs = build_corpus(pool, int(corpus_mb * MB), args.seed)
-    docs = split_documents(paragraphs, DOC_BYTES)
-    single = "\n\n".join(paragraphs) + "\n"
-    size = nbytes([single])
-    real_rules = load_rules()
-    print(f"  sources: {origin['sample_paragraphs']} sample paragraphs (samples/*.txt), "
-          f"{origin['mt_paragraphs']} MT sentences ({DATA_DIR}/*.jsonl), {nbytes(pool) / MB:.2f} MB")
-    print(f"  corpus: {size / MB:.2f} MB, {len(paragraphs)} paragraphs (shuffled, seed {args.seed}); "
-          f"{len(docs)} documents of ~{DOC_BYTES // 1000} KB")
-    print(f"  built-in phrase rules loaded: {len(real_rules)}; passes: {', '.join(RULE_PASSES)} (no grammar)")
-    print(f"  timings: best of {repeats}; MB = 10^6 bytes")
-    out["corpus"] = {"bytes": size, "paragraphs": len(paragraphs), "documents": len(docs),
-                     "document_bytes": DOC_BYTES, "seed": args.seed, "builtin_rules": len(real_rules),
-                     **origin}
+    paras, sources = real_paragraphs()
+    limit = 2 * MB if a.quick else None
+    docs_100k = documents(paras, 100_000, limit)
+    docs_1m = documents(paras, MB, limit)
+    whole = documents(paras, 10**12, limit)
+    total = nbytes(docs_100k)
+    for name, n in sorted(sources.items()):
+        print(f"  {name:28s} {n / MB:6.2f} MB available")
+    print(f"  used: {total / MB:.2f} MB in {len(docs_100k)} documents of ~100 KB, {len(docs_1m)} of ~1 MB, 1 whole")
+    out["corpus"] = {"bytes": total, "sources": sources, "documents_100k": len(docs_100k)}
 
-    # ---- 1. throughput
+    t0 = time.perf_counter()
+    cleaner = Cleaner(passes=RULE_PASSES)
+    load_s = time.perf_counter() - t0
+    rss0 = peak_rss_mb()
+
     print(SECTIONS[1])
-    cleaner = Cleaner(rules=real_rules, passes=RULE_PASSES, grammar=None)
-    # warm-up on every distinct paragraph once: wordfreq tables, the zipf cache, regexes
-    clean_all(cleaner, split_documents(pool, DOC_BYTES))
-    docs_s, docs_stats = best_of(lambda: clean_all(cleaner, docs), repeats)
-    assert isinstance(docs_stats, dict)
-    mbps = size / MB / docs_s
-    print(f"  {len(docs)} documents, {size / MB:.2f} MB: {docs_s:.2f} s  ->  {mbps:.2f} MB/s "
-          f"({docs_stats['applied']} edits applied)")
-    print_passes("time by pass", docs_s, docs_stats)
-    print("  (a pass's time includes the document's shared, lazily built parts -- protected spans,\n"
-          "   paragraphs, names inventory -- when it is the first to use them)")
-    out["throughput"] = {"seconds": docs_s, "mb_per_s": mbps, **docs_stats}
-    verdict("throughput >= 2 MB/s", mbps >= TARGET_MBPS, f"{mbps:.2f} MB/s", targets)
+    s100, per_pass = best_of(lambda: clean_docs(cleaner, docs_100k), a.repeats)
+    rss100 = peak_rss_mb()
+    mbps = total / MB / s100
+    print(f"  engine built in {load_s:.2f} s; {total / MB:.2f} MB in {s100:.2f} s: {mbps:.2f} MB/s")
+    for name, sec in sorted(per_pass.items(), key=lambda kv: -kv[1]):
+        print(f"    {name:12s} {sec:7.2f} s  ({total / MB / sec if sec else float('inf'):.1f} MB/s)")
+    out["throughput"] = {"seconds": s100, "mb_per_s": mbps, "passes": per_pass, "engine_load_s": load_s}
 
-    # ---- 2. size scaling
     print(SECTIONS[2])
-    one_s, one_stats = best_of(lambda: clean_all(cleaner, [single]), repeats)
-    assert isinstance(one_stats, dict)
-    per_mb_docs, per_mb_one = docs_s / (size / MB), one_s / (size / MB)
-    size_ratio = per_mb_one / per_mb_docs
-    print(f"  {'':24}{'s/MB':>8}{'total s':>10}")
-    print(f"  {'~100 KB documents':24}{per_mb_docs:8.3f}{docs_s:10.2f}")
-    print(f"  {f'one {size / MB:.1f} MB document':24}{per_mb_one:8.3f}{one_s:10.2f}")
-    print(f"  ratio one document / 100 KB documents: {size_ratio:.2f}x")
-    print_passes("one document, time by pass", one_s, one_stats)
-    out["size_scaling"] = {"seconds_per_mb_docs": per_mb_docs, "seconds_per_mb_one_doc": per_mb_one,
-                           "seconds_one_doc": one_s, "ratio": size_ratio, "one_doc": one_stats}
-    size_ok = max(size_ratio, 1 / size_ratio) <= TARGET_SIZE_RATIO
-    verdict("one document within 1.3x of 100 KB documents (s/MB)", size_ok, f"{size_ratio:.2f}x", targets)
-    mbps_ok = mbps >= TARGET_MBPS
-    if args.profile or not size_ok or not mbps_ok:
-        print("  -- where the time goes --")
-        prof_bytes = max(4 * DOC_BYTES, size // 5)
-        out["profile"] = profile_runs(cleaner, paragraphs, prof_bytes, args.profile or not mbps_ok,
-                                      args.profile or not size_ok)
+    s1m, _ = best_of(lambda: clean_docs(cleaner, docs_1m), a.repeats)
+    rss1m = peak_rss_mb()
+    sw, _ = best_of(lambda: clean_docs(cleaner, whole), max(1, a.repeats - 1))
+    rssw = peak_rss_mb()
+    rows = {"100 KB": s100 / (total / MB), "1 MB": s1m / (total / MB), "whole": sw / (total / MB)}
+    for k, v in rows.items():
+        print(f"  {k:8s} documents: {v:.3f} s/MB")
+    ratio = rows["whole"] / rows["100 KB"]
+    print(f"  one {total / MB:.1f} MB document vs 100 KB documents: {ratio:.2f}x seconds per MB")
+    out["size_scaling"] = {"s_per_mb": rows, "ratio_whole_over_100k": ratio}
 
-    # ---- 3. rule-count scaling
     print(SECTIONS[3])
-    base = base_rule(real_rules)
-    small_real = real_rules[:RULES_SMALL]
-    taken = {t for r in real_rules for t in r.triggers}
-    corpus_norm = normalise_phrase(single)
-    extra = synthetic_rules(base, RULES_LARGE - len(small_real), corpus_norm, taken, args.seed)
-    small_set = small_real + extra[:RULES_SMALL - len(small_real)]
-    large_set = small_real + extra
-    prepared = [Document(d) for d in docs]
-    for d in prepared:  # computed once per document by the pipeline, not by the phrase pass
-        _ = d.protected, d.paragraphs
-    t0 = time.perf_counter()
-    m_small = PhraseMatcher(small_set)
-    build_small = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    m_large = PhraseMatcher(large_set)
-    build_large = time.perf_counter() - t0
-    time_phrases(m_small, prepared[:2], 1)  # warm-up
-    small_s, small_found = time_phrases(m_small, prepared, repeats)
-    large_s, large_found = time_phrases(m_large, prepared, repeats)
-    rule_ratio = large_s / small_s
-    print(f"  rules: {len(small_real)} built-in + synthetic (copies of '{base.id}' with pseudo-word "
-          f"triggers absent from the corpus)")
-    print(f"  {'rules':>7}{'build s':>9}{'scan s':>9}{'MB/s':>8}{'matches':>9}")
-    for n, b, s, f in ((len(small_set), build_small, small_s, small_found),
-                       (len(large_set), build_large, large_s, large_found)):
-        print(f"  {n:7d}{b:9.3f}{s:9.3f}{size / MB / s:8.1f}{f:9d}")
-    print(f"  ratio {len(large_set)} / {len(small_set)} rules (scan): {rule_ratio:.2f}x")
-    if small_found != large_found:
-        print(f"  note: match counts differ ({small_found} vs {large_found}): a synthetic trigger matched")
-    out["rule_scaling"] = {"rules_small": len(small_set), "rules_large": len(large_set),
-                           "builtin_in_small": len(small_real), "seconds_small": small_s,
-                           "seconds_large": large_s, "build_seconds_small": build_small,
-                           "build_seconds_large": build_large, "matches_small": small_found,
-                           "matches_large": large_found, "ratio": rule_ratio}
-    verdict("phrase pass with 10,000 rules within 1.5x of 100", max(rule_ratio, 1 / rule_ratio)
-            <= TARGET_RULE_RATIO, f"{rule_ratio:.2f}x", targets)
+    mem = {"after_load_mb": rss0, "100k_docs_mb": rss100 - rss0, "1m_docs_mb": rss1m - rss0,
+           "whole_mb": rssw - rss0}
+    print(f"  peak RSS after building the engine: {rss0:.0f} MB; above it: 100 KB documents "
+          f"{mem['100k_docs_mb']:.0f} MB, 1 MB documents {mem['1m_docs_mb']:.0f} MB, the whole "
+          f"{total / MB:.1f} MB document {mem['whole_mb']:.0f} MB")
+    out["memory"] = mem
 
-    # ---- 4. codespell
-    print(SECTIONS[4])
-    try:
-        cs = run_codespell(single, repeats)
-    except (OSError, subprocess.SubprocessError) as exc:
-        cs = {"available": False, "error": str(exc)}
-    if cs["available"]:
-        cs["ratio_time_mtclean_over_codespell"] = docs_s / cs["seconds"]
-        print(f"  codespell ({cs['command']}), {size / MB:.2f} MB in one file: {cs['seconds']:.2f} s wall "
-              f"({size / MB / cs['seconds']:.2f} MB/s; start-up on an empty file {cs['startup_seconds']:.2f} s; "
-              f"{cs['misspellings_reported']} reports)")
-        print(f"  mtclean rule passes (100 KB documents): {docs_s:.2f} s")
-        print(f"  time ratio mtclean / codespell: {cs['ratio_time_mtclean_over_codespell']:.2f}x "
-              f"(>1: mtclean is slower)")
-    else:
-        print(f"  codespell not run: {cs['error']}")
-    out["codespell"] = cs
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i, d in enumerate(docs_1m):
+            p = Path(tmp) / f"doc{i:03d}.txt"
+            p.write_text(d, encoding="utf-8")
+            files.append(p)
+        print(SECTIONS[4])
+        cs = codespell(files, a.repeats)
+        if cs is None:
+            print("  codespell not available")
+            cs_ratio = None
+        else:
+            cs_ratio = cs / s1m
+            print(f"  codespell over the same {len(files)} files: {cs:.2f} s ({total / MB / cs:.2f} MB/s); "
+                  f"mtclean's speed is {cs_ratio:.2f}x codespell's")
+        out["codespell"] = {"seconds": cs, "speed_ratio_mtclean_over_codespell": cs_ratio}
 
-    # ---- targets
-    print(SECTIONS[5])
-    for t in targets:
-        print(f"  {t['status']}  {t['target']}: {t['detail']}")
-    out["targets"] = targets
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-        print(f"  numbers written to {args.json}")
+        print(SECTIONS[5])
+        one_mb = files[0]
+        line = Path(tmp) / "line.txt"
+        line.write_text("The ball is in our yard.\n", encoding="utf-8")
+        cli_1mb = mtclean_cli(["check", "--no-grammar", "--format", "json", str(one_mb)], a.repeats)
+        cs_1mb = codespell([one_mb], a.repeats)
+        py = best_of(lambda: subprocess.run([sys.executable, "-c", "pass"]), 5)[0]
+        start = mtclean_cli(["check", "--no-grammar", str(line)], 5)
+        size_1mb = one_mb.stat().st_size / MB
+        print(f"  mtclean check --no-grammar --format json, {size_1mb:.2f} MB file: {cli_1mb:.2f} s"
+              + (f"; codespell on it: {cs_1mb:.2f} s" if cs_1mb else ""))
+        print(f"  start-up: mtclean check on one line {start:.3f} s, python -c pass {py:.3f} s: "
+              f"+{start - py:.3f} s")
+        out["cli"] = {"check_json_1mb_s": cli_1mb, "codespell_1mb_s": cs_1mb, "startup_s": start,
+                      "python_s": py}
+
+    print(SECTIONS[6])
+    targets.check("throughput >= 2 MB/s (rules only, one core)", mbps >= TARGET_MBPS, f"{mbps:.2f} MB/s")
+    if cs_ratio is not None:
+        targets.check("speed >= 0.25x codespell (same files, same run)", cs_ratio >= TARGET_CODESPELL,
+                      f"{cs_ratio:.2f}x")
+    targets.check("s/MB of the whole document <= 1.2x that of 100 KB documents", ratio <= TARGET_SIZE_RATIO,
+                  f"{ratio:.2f}x")
+    targets.check("start-up <= 0.5 s above python -c pass", start - py <= TARGET_STARTUP, f"+{start - py:.3f} s")
+    out["targets"] = targets.rows
+    write_json(a.json, out)
     return 0
 
 
