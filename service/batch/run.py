@@ -33,7 +33,8 @@ from service.reporting import diffing
 from service.errors import InputTooLargeError, MtcleanError
 from service.formats import decode_text, format_name, get
 from service.formats.cleaning import FileResult, clean_file
-from service.engine.pipeline import PASS_ORDER, CleanResult, Cleaner
+from service.engine.pipeline import CleanResult, Cleaner
+from service.passes.registry import PASS_ORDER
 from service.rulesets.loader import RULES_DIR, pack_files
 from service.core.textio import DEFAULT_MAX_BYTES
 from service.batch.remote import RemoteEngine

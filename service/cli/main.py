@@ -16,7 +16,8 @@ from service.reporting import diffing
 from service.reporting import report
 from service.errors import MtcleanError
 from service.core.glossary import load_glossary
-from service.engine.pipeline import PASS_ORDER, Cleaner
+from service.engine.pipeline import Cleaner
+from service.passes.registry import PASS_ORDER
 from service.cli.project_config import load_defaults
 from service.core.textio import DEFAULT_MAX_BYTES, decode
 

@@ -21,10 +21,9 @@ from service.passes import debris
 from service.passes import names
 from service.passes import punctuation
 from service.passes.phrases import PhraseMatcher
+from service.passes.registry import PASS_ORDER, RULE_PASSES  # the one list of passes
 from service.rulesets.loader import Rule, load_rules
 
-PASS_ORDER = ("debris", "punctuation", "names", "phrases", "grammar")
-RULE_PASSES = PASS_ORDER[:-1]
 MAX_ROUNDS = 10
 APPLY_MODES = ("auto", "all", "none")
 

@@ -24,7 +24,7 @@ import click
 
 from service.review import decisions as reviewing
 from service.errors import MtcleanError
-from service.engine.pipeline import PASS_ORDER
+from service.passes.registry import PASS_ORDER
 from service.reporting.report import edit_dicts
 from service.core.textio import DEFAULT_MAX_BYTES
 

@@ -28,7 +28,8 @@ from service.reporting import report
 from service.core.document import Document
 from service.errors import MtcleanError, ServiceUnavailable
 from service.core.offsets import Utf16Index
-from service.engine.pipeline import PASS_ORDER, RULE_PASSES, Cleaner
+from service.engine.pipeline import Cleaner
+from service.passes.registry import PASS_ORDER, RULE_PASSES
 from service.rulesets.loader import Rule, load_rules
 
 log = logging.getLogger(__name__)
