@@ -37,6 +37,7 @@ from service.engine.pipeline import CleanResult, Cleaner
 from service.passes.registry import PASS_ORDER
 from service.rulesets.loader import RULES_DIR, pack_files
 from service.core.textio import DEFAULT_MAX_BYTES
+from service.settings import get_settings
 from service.batch.remote import RemoteEngine
 
 CACHE_VERSION = "1"
@@ -341,11 +342,8 @@ def _maxrss_kb() -> int:
 
 # -- cache ------------------------------------------------------------------------------------
 def default_cache_dir() -> Path:
-    """``$MTCLEAN_CACHE_DIR``, else the user cache dir (``$XDG_CACHE_HOME`` or ``~/.cache``)."""
-    if os.environ.get("MTCLEAN_CACHE_DIR"):
-        return Path(os.environ["MTCLEAN_CACHE_DIR"])
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "mtclean" / "batch"
+    """``$MTCLEAN_CACHE_DIR``, else ``batch/`` in the one cache root (:mod:`service.settings`)."""
+    return get_settings().batch_cache_dir
 
 
 class Cache:

@@ -4,7 +4,6 @@ Registered by :mod:`service.cli.main` as ``languagetool_group`` and ``doctor_com
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -16,8 +15,8 @@ import click
 
 from service.ops import languagetool as lt_server
 from service.errors import MtcleanError
+from service.settings import get_settings
 
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @click.group("languagetool")
@@ -46,7 +45,7 @@ def fetch_command(force: bool) -> None:
 @click.option("--timeout", default=lt_server.START_TIMEOUT, show_default=True, help="Seconds to wait for health.")
 def start_command(port: int, heap: str, timeout: float) -> None:
     """Start the server (fetching it first if needed) and wait until it answers."""
-    if os.environ.get("MTCLEAN_LT_URL"):
+    if get_settings().lt_url:
         click.echo(f"MTCLEAN_LT_URL is set: using {lt_server.server_url()}, not starting a local server")
     try:
         st = lt_server.start(port=port, heap=heap, timeout=timeout)
@@ -60,7 +59,7 @@ def start_command(port: int, heap: str, timeout: float) -> None:
 @languagetool_group.command("stop")
 def stop_command() -> None:
     """Stop the server mtclean started."""
-    if os.environ.get("MTCLEAN_LT_URL"):
+    if get_settings().lt_url:
         click.echo("MTCLEAN_LT_URL is set: that server is not mtclean's to stop")
         return
     click.echo("stopped" if lt_server.stop() else "no LanguageTool server started by mtclean is running")
@@ -104,7 +103,7 @@ def _check_server() -> tuple[bool, str, str]:
     url = lt_server.server_url()
     if lt_server.healthy(url):
         return True, f"LanguageTool server: {url} answers", ""
-    if os.environ.get("MTCLEAN_LT_URL"):
+    if get_settings().lt_url:
         return False, f"LanguageTool server: not reachable at {url}", "check MTCLEAN_LT_URL, or unset it and run `mtclean languagetool start`"
     return False, f"LanguageTool server: not reachable at {url}", "run `mtclean languagetool start`"
 
@@ -144,11 +143,19 @@ def _resp(args: list[str]) -> bytes:
 
 
 def _check_redis() -> tuple[bool, str, str]:
-    url = os.environ.get("MTCLEAN_REDIS_URL", DEFAULT_REDIS_URL)
+    settings = get_settings()
+    url = settings.redis_url
     shown = urllib.parse.urlparse(url)._replace(netloc=urllib.parse.urlparse(url).netloc.rpartition("@")[2]).geturl()
     problem = redis_ping(url)
     if problem is None:
         return True, f"Redis: {shown} answers PING", ""
+    if not settings.redis_url_given:  # `mtclean serve` runs its own; only `mtclean worker` needs one
+        from service.cli.service import redis_binary
+
+        found = redis_binary()
+        if found is not None:
+            return True, (f"Redis: none at {shown}; `mtclean serve` starts its own ({found[1]}: {found[0]}); "
+                          "`mtclean worker` alone needs MTCLEAN_REDIS_URL"), ""
     return False, f"Redis: not reachable at {shown} ({problem})", \
         "start Redis (redis-server --daemonize yes, or docker compose up redis) or set MTCLEAN_REDIS_URL"
 

@@ -6,7 +6,6 @@ suggestions remain, 2 an error (bad input, bad rules).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import click
 from service.reporting import diffing
 from service.reporting import report
 from service.errors import MtcleanError
+from service.settings import get_settings
 from service.core.glossary import load_glossary
 from service.engine.pipeline import Cleaner
 from service.passes.registry import PASS_ORDER
@@ -63,7 +63,7 @@ def _cleaner(rule_dirs, glossary, source_lang, no_grammar, passes) -> Cleaner:
         raise click.BadParameter(f"unknown pass {', '.join(unknown)}; passes are {', '.join(PASS_ORDER)}",
                                  param_hint="--passes")
     names = load_glossary(glossary) if glossary else frozenset()
-    grammar_wanted = not no_grammar and "grammar" in wanted and not os.environ.get("MTCLEAN_NO_GRAMMAR")
+    grammar_wanted = not no_grammar and "grammar" in wanted and not get_settings().grammar_off
     return Cleaner(list(rule_dirs), names, langs, wanted, _grammar_checker(grammar_wanted))
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import click
 
-from service.settings import api_keys
+from service.settings import api_keys, cache_root, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA = Path(os.environ.get("MTCLEAN_CACHE") or Path.home() / ".cache" / "mtclean") / "redis"
+DEFAULT_DATA = cache_root() / "redis"
 
 
 def redis_binary() -> tuple[str, str] | None:
@@ -138,11 +138,12 @@ def serve_command(host: str, port: int, concurrency: int, web_workers: int, thre
     """Run the HTTP API and a worker on this machine (Ctrl-C stops both)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    if not _is_loopback(host) and not api_keys(env.get("MTCLEAN_API_KEYS")):
+    settings = get_settings()
+    if not _is_loopback(host) and not api_keys(settings.api_keys):
         click.echo(f"mtclean: warning: listening on {host} without API keys: anyone who reaches it can use "
                    "it; set MTCLEAN_API_KEYS", err=True)
     redis_proc = None
-    if not env.get("MTCLEAN_REDIS_URL"):
+    if not settings.redis_url_given:
         env["MTCLEAN_REDIS_URL"], redis_proc = start_embedded_redis(data_dir)
     if languagetool:
         from service.ops.languagetool import start
@@ -197,7 +198,7 @@ def serve_command(host: str, port: int, concurrency: int, web_workers: int, thre
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker_command(concurrency: int, name: str, loglevel: str) -> None:
     """Run a worker alone (against MTCLEAN_REDIS_URL; add as many as you like)."""
-    if not os.environ.get("MTCLEAN_REDIS_URL"):
+    if not get_settings().redis_url_given:
         click.echo("mtclean: MTCLEAN_REDIS_URL is not set; using redis://127.0.0.1:6379/0", err=True)
     argv = worker_argv(concurrency, name, loglevel)
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)

@@ -2,7 +2,7 @@
 
 Layout of the cache (outside the repository)::
 
-    $MTCLEAN_CACHE/languagetool/<version>/      (default ~/.cache/mtclean/languagetool/<version>/)
+    <cache root>/languagetool/<version>/   (MTCLEAN_CACHE, else ~/.cache/mtclean: service.settings)
         lib/*.jar           from Maven Central (scripts/languagetool/pom.xml)
         .complete           stamp, JSON: how and when it was fetched, the class path
         custom/org/languagetool/rules/en/grammar_custom.xml   copy of rules/grammar/languagetool-en.xml
@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.errors import ServiceUnavailable
+from service.settings import get_settings
 
-LT_VERSION = os.environ.get("MTCLEAN_LT_VERSION", "6.8")
+LT_VERSION = get_settings().lt_version
 DEFAULT_PORT = 8081
 # Measured with 6.8 after checking the 12 KB sample six times: live heap after a full GC
 # ~145 MB; RSS 671 MB with -Xmx512m, 832 MB with -Xmx1g; 256m left too little headroom.
-DEFAULT_HEAP = os.environ.get("MTCLEAN_LT_HEAP", "512m")
+DEFAULT_HEAP = get_settings().lt_heap
 START_TIMEOUT = 90.0
 ROOT = Path(__file__).resolve().parents[2]
 POM = ROOT / "scripts" / "languagetool" / "pom.xml"
@@ -86,8 +87,7 @@ class Status:
 
 def cache_dir(version: str = LT_VERSION) -> Path:
     """Where the jars, stamp, pid file and log of ``version`` live."""
-    root = os.environ.get("MTCLEAN_CACHE") or str(Path.home() / ".cache" / "mtclean")
-    return Path(root).expanduser() / "languagetool" / version
+    return get_settings().cache_root / "languagetool" / version
 
 
 def _stamp(version: str) -> dict | None:
@@ -161,8 +161,9 @@ def _write_stamp(d: Path, version: str, method: str, classpath: list[str], size:
 
 def server_url(port: int | None = None) -> str:
     """``MTCLEAN_LT_URL`` if set, else the local server (its recorded port, or ``port``/8081)."""
-    if os.environ.get("MTCLEAN_LT_URL"):
-        return os.environ["MTCLEAN_LT_URL"].rstrip("/")
+    external = get_settings().lt_url
+    if external:
+        return external.rstrip("/")
     if port is None:
         port = (_read_pid() or {}).get("port", DEFAULT_PORT)
     return f"http://127.0.0.1:{port}"
@@ -202,7 +203,7 @@ def _is_our_server(pid: int | None) -> bool:
 
 def status(version: str = LT_VERSION) -> Status:
     """Where the server is and whether it answers."""
-    managed = not os.environ.get("MTCLEAN_LT_URL")
+    managed = not get_settings().lt_url
     info = _read_pid(version) if managed else None
     url = server_url()
     return Status(url, healthy(url), managed, (info or {}).get("pid"), (info or {}).get("port"),
@@ -222,7 +223,7 @@ def start(port: int = DEFAULT_PORT, heap: str = DEFAULT_HEAP, timeout: float = S
 
     Does nothing when ``MTCLEAN_LT_URL`` is set or our server already runs.  Raises
     :class:`ServiceUnavailable` with the log's tail when it does not come up."""
-    if os.environ.get("MTCLEAN_LT_URL"):
+    if get_settings().lt_url:
         return status(version)
     running = _read_pid(version)
     if running and healthy(server_url(running["port"])):

@@ -17,7 +17,7 @@ from service.web import http_errors
 from service.web import pages as review
 from service.web import review_api
 from service.worker.celery_app import celery_init_app
-from service.settings import celery_settings, defaults
+from service.settings import celery_settings, defaults, get_settings
 from service.worker.store import Store
 
 
@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask("mtclean")
     app.config.from_mapping(defaults())
     if test_config is None:
-        app.config.from_prefixed_env("MTCLEAN")
+        app.config.from_mapping(get_settings().service_config())
     else:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
