@@ -13,7 +13,7 @@ import click
 
 from service.reporting import diffing
 from service.reporting import report
-from service.errors import MtcleanError
+from service.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, MtcleanError, exit_code_of
 from service.settings import get_settings
 from service.core.glossary import load_glossary
 from service.engine.pipeline import Cleaner
@@ -21,7 +21,7 @@ from service.passes.registry import PASS_ORDER
 from service.cli.project_config import load_defaults
 from service.core.textio import DEFAULT_MAX_BYTES, decode
 
-EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+__all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FOUND", "cli", "main"]
 
 
 def _grammar_checker(enabled: bool):
@@ -94,7 +94,7 @@ def _warn_unavailable(result) -> None:
 
 def _fail(exc: Exception) -> None:
     click.echo(f"mtclean: error: {exc}", err=True)
-    sys.exit(EXIT_ERROR)
+    sys.exit(exit_code_of(exc))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

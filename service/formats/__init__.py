@@ -27,14 +27,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable, Sequence
 
-from service.errors import InputError
+from service.errors import MalformedFileError
 from service.core.textio import DEFAULT_MAX_BYTES, decode
 
-
-class MalformedFileError(InputError):
-    """The file is not valid in its format (a broken PO entry, XML that does not parse)."""
-
-    code = "malformed"
+__all__ = ["MalformedFileError"]  # the format modules raise it (defined in service.errors)
 
 
 @dataclass(frozen=True)

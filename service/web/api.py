@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from service import settings
 from service.reporting.diffing import html_inline
 from service.errors import DecodeError, EmptyInputError, InputTooLargeError, MtcleanError
-from service.web.http_errors import (InvalidOptions, JobNotFound, MalformedRequest, NoWorker, Unauthorized,
+from service.errors import (InvalidOptions, JobNotFound, MalformedRequest, NoWorker, Unauthorized,
                           UnsupportedMediaType)
 from service.engine.pipeline import APPLY_MODES
 from service.passes.registry import PASS_ORDER

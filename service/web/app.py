@@ -1,24 +1,34 @@
-"""The Flask application factory of the HTTP service.
+"""The Flask application factory of the HTTP service, and its JSON error handlers.
 
 ``create_app()`` reads the defaults of :mod:`service.settings`, then ``test_config`` (tests) or
 the ``MTCLEAN_*`` environment, and wires the store, Celery, the blueprints (the API, the
-review API, the review page) and the JSON error handlers.  Run it with
+review API, the review page) and the JSON error handlers.
+
+Errors are answered as ``{"error": {"code": ..., "message": ...}}`` with the status each class
+of :mod:`service.errors` declares.  Werkzeug's HTTP errors (404 route, 405, 413 from
+MAX_CONTENT_LENGTH, 429 from flask-limiter) keep their status and get a JSON body.  Anything
+else is logged with its traceback and answered with a bare 500 ``internal`` that names a
+reference, never the traceback.  Run it with
 ``gunicorn 'service.web.app:create_app()'`` or ``mtclean serve``.
 """
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
 
 from service.web import api
-from service.web import http_errors
+from service.errors import MtcleanError, ServiceUnavailable, status_of
 from service.web import pages as review
 from service.web import review_api
 from service.worker.celery_app import celery_init_app
 from service.settings import celery_settings, defaults, get_settings
 from service.worker.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -35,10 +45,77 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["CELERY"] = {**celery_settings(app.config), **app.config.get("CELERY", {})}
     app.extensions["mtclean_store"] = Store(app.config["REDIS_URL"], int(app.config["JOB_TTL_SECONDS"]))
     celery_init_app(app)
-    http_errors.init_app(app)
+    app.register_error_handler(Exception, _any)
     api.init_app(app)
     review_api.init_app(app)
     review.init_app(app)
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
+
+
+# -- errors as JSON ---------------------------------------------------------------------------
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+              413: "too_large", 415: "unsupported_media_type", 422: "invalid_options",
+              429: "rate_limited", 503: "unavailable"}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    resp = jsonify({"error": {"code": code, "message": message}})
+    resp.status_code = status
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def _mtclean_error(exc: MtcleanError) -> Response:
+    status = status_of(exc)
+    if status == 500:
+        return _internal(exc)
+    headers = {"Retry-After": "5"} if status == 503 else None
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="mtclean"'}
+    return error_response(status, exc.code, str(exc), headers)
+
+
+def _http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    if status >= 500:
+        return _internal(exc)
+    message = exc.description or exc.name
+    if status == 413:
+        message = "the request body is over the size limit (MTCLEAN_MAX_CONTENT_LENGTH); split the text"
+    elif status == 429:
+        message = f"rate limit exceeded ({exc.description}); slow down and retry later"
+    resp = error_response(status, HTTP_CODES.get(status, exc.name.lower().replace(" ", "_")), message)
+    for k, v in exc.get_headers():  # Allow, Retry-After...
+        if k.lower() != "content-type":
+            resp.headers[k] = v
+    if status == 429 and getattr(exc, "retry_after", None):
+        resp.headers["Retry-After"] = str(exc.retry_after)
+    return resp
+
+
+def _internal(exc: BaseException) -> Response:
+    ref = secrets.token_hex(6)
+    log.error("internal error %s", ref, exc_info=exc)
+    return error_response(500, "internal", f"internal error (reference {ref}); the server log has the details")
+
+
+def _any(exc: Exception) -> Response:
+    if isinstance(exc, MtcleanError):
+        return _mtclean_error(exc)
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    try:  # the broker or Redis failing underneath Celery or flask-limiter
+        import kombu.exceptions
+        import redis
+
+        if isinstance(exc, (redis.ConnectionError, redis.TimeoutError, kombu.exceptions.OperationalError)):
+            return _mtclean_error(ServiceUnavailable(
+                f"the broker (Redis) is not reachable: {type(exc).__name__}; retry later"))
+    except ImportError:  # pragma: no cover
+        pass
+    return _internal(exc)
+
+

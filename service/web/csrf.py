@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
-from service.web.http_errors import CrossSiteRequest
+from service.errors import CrossSiteRequest
 
 COOKIE = "mtclean_csrf"
 HEADER = "X-CSRF-Token"

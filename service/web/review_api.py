@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from service import settings
 from service.review import decisions as reviewing
 from service.web.api import _api_key, _authenticate, _load, _store
-from service.web.http_errors import (
+from service.errors import (
     EditNotFound,
     InvalidDecision,
     InvalidOptions,
