@@ -1,7 +1,9 @@
 """Phrase pass: calqued idioms and MT word choices from the rule packs.
 
-All literal phrases and pattern anchors of every selected rule go into one Aho-Corasick
-automaton (pyahocorasick), so the cost of a scan does not grow with the number of rules.
+All literal phrases and the anchors of every other phrase (its rarest word, or all the literal
+texts a short phrase can match) go into one Aho-Corasick automaton (pyahocorasick), so the
+cost of a scan does not grow with the number of rules.  A phrase's regex runs only in a
+window around its anchor hits, never over the whole text.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ import regex
 from service.core.casing import fix_case
 from service.core.document import Document
 from service.core.model import Edit
-from service.rulesets.loader import Rule
+from service.rulesets.loader import Rule, compiled
+from service.rulesets.phrase import Phrase, render
 
 NAME = "phrases"
 CONTEXT_CHARS = 80
@@ -23,13 +26,21 @@ _WS = {ord(c): " " for c in "\t\n\r\x0b\x0c\xa0\u2000\u2001\u2002\u2003\u2004\u2
 _WS.update({ord("’"): "'", ord("‘"): "'"})
 _MULTI_SPACE = regex.compile(r" {2,}")
 _PARAGRAPH_BREAK = regex.compile(r"\n[ \t\r]*\n")
+_SENTENCE_END = regex.compile(r"[.!?…][\"'”’»)\]]*\s+")
+_JOINERS = "-'’"
+SCOPE_CHARS = 600
+
+
+# characters whose lower case is longer than one character (only 'İ' in Unicode 15): lowered
+# to a same-length stand-in first, so offsets survive
+_ODD_LOWER = {0x130: "i"}
 
 
 def _lower_same_length(text: str) -> str:
     low = text.lower()
     if len(low) == len(text):
         return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return text.translate(_ODD_LOWER).lower()
 
 
 class _Normalised:
@@ -69,19 +80,17 @@ def _is_word_char(c: str) -> bool:
 class PhraseMatcher:
     """Finds every selected rule's matches in one scan."""
 
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], automaton: "ahocorasick.Automaton | None" = None):
         self.rules = rules
-        self._automaton = ahocorasick.Automaton()
-        by_trigger: dict[str, list[int]] = defaultdict(list)
-        for i, rule in enumerate(rules):
-            for trigger in rule.triggers:
-                if i not in by_trigger[trigger]:
-                    by_trigger[trigger].append(i)
-        for trigger, idx in by_trigger.items():
-            self._automaton.add_word(trigger, (len(trigger), tuple(idx)))
-        if by_trigger:
-            self._automaton.make_automaton()
-        self._empty = not by_trigger
+        # a rule whose replacements are plain text can take a literal hit as it is
+        self._plain = [r.templates is not None and all(len(t) <= 1 and (not t or t[0][0] == "t")
+                                                       for t in r.templates) for r in rules]
+        if automaton is not None:
+            self._automaton = automaton
+            self._empty = len(automaton) == 0
+            return
+        self._automaton = build_automaton(rules)
+        self._empty = len(self._automaton) == 0
 
     def find(self, doc: Document) -> list[Edit]:
         """Every rule match in ``doc`` as an edit (protected spans and context respected)."""
@@ -89,10 +98,14 @@ class PhraseMatcher:
             return []
         seen: set[tuple[str, int, int]] = set()
         edits: list[Edit] = []
-        for start, end, rule_idx in self._hits(doc):
-            for i in rule_idx:
-                rule = self.rules[i]
-                found = self._literal(doc, rule, start, end) if rule.pattern is None else self._pattern(doc, rule, start, end)
+        for start, end, targets in self._hits(doc):
+            for ri, pi in targets:
+                rule = self.rules[ri]
+                phrase = rule.phrases[pi]
+                if phrase.literal and self._plain[ri]:
+                    found = self._literal(doc, rule, start, end)
+                else:
+                    found = self._regex(doc, rule, phrase, start, end)
                 for edit in found:
                     key = (rule.id, edit.start, edit.end)
                     if key not in seen:
@@ -102,30 +115,43 @@ class PhraseMatcher:
         return edits
 
     def _hits(self, doc: Document):
-        """Word-bounded trigger hits: (start, end, rule indexes), in original offsets."""
+        """Word-bounded anchor hits: (start, end, (rule, phrase) indexes), in original offsets."""
         for lo, hi in doc.ranges():
             norm = _Normalised(doc.text[lo:hi] if (lo, hi) != (0, len(doc.text)) else doc.text)
             ntext = norm.text
-            for end_idx, (length, rule_idx) in self._automaton.iter(ntext):
+            for end_idx, (length, targets) in self._automaton.iter(ntext):
                 nstart, nend = end_idx - length + 1, end_idx + 1
                 if (nstart > 0 and _is_word_char(ntext[nstart - 1])) or (
                         nend < len(ntext) and _is_word_char(ntext[nend])):
                     continue
-                yield lo + norm.to_original(nstart), lo + norm.to_original(nend - 1) + 1, rule_idx
+                yield lo + norm.to_original(nstart), lo + norm.to_original(nend - 1) + 1, targets
 
     def _literal(self, doc: Document, rule: Rule, start: int, end: int) -> list[Edit]:
-        edit = self._edit(doc, rule, start, end, [fix_case(doc.text[start:end], r) for r in rule.replace])
+        text = doc.text
+        # hyphens and apostrophes are part of a word: "well-known" holds no "known"
+        if (start >= 2 and text[start - 1] in _JOINERS and _is_word_char(text[start - 2])) or (
+                end + 1 < len(text) and text[end] in _JOINERS and _is_word_char(text[end + 1])):
+            return []
+        span = text[start:end]
+        assert rule.templates is not None
+        reps = [fix_case(span, t[0][1] if t else "") for t in rule.templates]
+        edit = self._edit(doc, rule, start, end, reps)
         return [edit] if edit else []
 
-    def _pattern(self, doc: Document, rule: Rule, a_start: int, a_end: int) -> list[Edit]:
+    def _regex(self, doc: Document, rule: Rule, phrase: Phrase, a_start: int, a_end: int) -> list[Edit]:
         para = doc.paragraph_at(a_start)
         lo = max(para.start if para else 0, a_start - PATTERN_WINDOW)
         hi = min(para.end if para else len(doc.text), a_end + PATTERN_WINDOW)
         out = []
-        assert rule.pattern is not None
-        for m in rule.pattern.finditer(doc.text, lo, hi, overlapped=False):
-            if m.start() <= a_start and m.end() >= a_end and m.end() > m.start():
-                reps = [fix_case(m.group(), m.expand(r)) for r in rule.replace]
+        pattern = compiled(phrase.source, phrase.flags)
+        for m in pattern.finditer(doc.text, lo, hi, overlapped=False):
+            if m.start() > a_start:
+                break
+            if m.end() >= a_end and m.end() > m.start():
+                if rule.templates is None:
+                    reps = [fix_case(m.group(), m.expand(r)) for r in rule.replace]
+                else:
+                    reps = [fix_case(m.group(), render(t, m, phrase)) for t in rule.templates]
                 edit = self._edit(doc, rule, m.start(), m.end(), reps)
                 if edit:
                     out.append(edit)
@@ -138,7 +164,7 @@ class PhraseMatcher:
             return None
         if not self._context_ok(doc, rule, start, end):
             return None
-        reps = [r for r in dict.fromkeys(reps) if r != span]
+        reps = [r for r in dict.fromkeys(reps) if r != span and r]
         if not reps:
             return None
         return Edit(
@@ -150,14 +176,61 @@ class PhraseMatcher:
 
     @staticmethod
     def _context_ok(doc: Document, rule: Rule, start: int, end: int) -> bool:
-        if not rule.context:
+        if not rule.context and rule.cues is None:
             return True
+        text = doc.text
         para = doc.paragraph_at(start)
-        p_start, p_end = (para.start, para.end) if para else (0, len(doc.text))
-        before = doc.text[max(p_start, start - CONTEXT_CHARS):start]
-        after = doc.text[end:min(p_end, end + CONTEXT_CHARS)]
-        for key, pat in rule.context:
-            hit = pat.search(before if key.endswith("before") else after) is not None
-            if hit == key.startswith("unless"):
+        p_start, p_end = (para.start, para.end) if para else (0, len(text))
+        if rule.context:
+            before = text[max(p_start, start - CONTEXT_CHARS):start]
+            after = text[end:min(p_end, end + CONTEXT_CHARS)]
+            for key, source in rule.context:
+                hit = compiled(source, regex.IGNORECASE).search(before if key.endswith("before") else after) is not None
+                if hit == key.startswith("unless"):
+                    return False
+        cues = rule.cues
+        if cues is not None:
+            lo, hi = p_start, p_end
+            if cues.scope == "sentence":
+                lo, hi = _sentence(text, start, end, p_start, p_end)
+            else:
+                lo, hi = max(lo, start - SCOPE_CHARS), min(hi, end + SCOPE_CHARS)
+
+            def found(source: str) -> bool:
+                pat = compiled(source, regex.IGNORECASE)
+                return pat.search(text, lo, start) is not None or pat.search(text, end, hi) is not None
+
+            if cues.any is not None and not found(cues.any):
+                return False
+            if cues.none is not None and found(cues.none):
                 return False
         return True
+
+
+def _sentence(text: str, start: int, end: int, p_start: int, p_end: int) -> tuple[int, int]:
+    """The sentence around ``[start, end)`` (within its paragraph, at most SCOPE_CHARS either side)."""
+    lo = max(p_start, start - SCOPE_CHARS)
+    for m in _SENTENCE_END.finditer(text, lo, start):
+        lo = m.end()
+    hi = min(p_end, end + SCOPE_CHARS)
+    m = _SENTENCE_END.search(text, end, hi)
+    if m is not None:
+        hi = m.start() + 1
+    return lo, hi
+
+
+def build_automaton(rules: list[Rule]) -> "ahocorasick.Automaton":
+    """One automaton over every anchor of every phrase of ``rules``: anchor -> (length,
+    ((rule index, phrase index), ...))."""
+    automaton = ahocorasick.Automaton()
+    by_anchor: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for ri, rule in enumerate(rules):
+        for pi, phrase in enumerate(rule.phrases):
+            for anchor in phrase.anchors:
+                if (ri, pi) not in by_anchor[anchor]:
+                    by_anchor[anchor].append((ri, pi))
+    for anchor, targets in by_anchor.items():
+        automaton.add_word(anchor, (len(anchor), tuple(targets)))
+    if by_anchor:
+        automaton.make_automaton()
+    return automaton

@@ -1,96 +1,37 @@
-"""Load and validate phrase rule packs (YAML data in ``rules/phrases/`` and ``--rules DIR``).
+"""Load, validate and compile phrase rule packs (YAML data in ``rules/phrases/`` and ``--rules DIR``).
 
-The format is documented in ``rules/README.md``.  Validation errors name the file, the rule
-and the key (:class:`service.errors.RuleError`).
+The format (v2, which reads v1 packs too) is documented in ``rules/README.md``.  Validation
+errors name the file, the rule and the key (:class:`service.errors.RuleError`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any
 
-import regex
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from service.errors import RuleError
 from service.core.model import Tier
+from service.errors import RuleError
+from service.rulesets.phrase import Part, Phrase
+
+if TYPE_CHECKING:  # pragma: no cover
+    import regex
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 PHRASES_DIR = RULES_DIR / "phrases"
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 CONTEXT_KEYS = ("unless_before", "unless_after", "only_before", "only_after")
+ENGINE_VERSION = "2.0"
+
+_COMPILED: dict[tuple[str, int], "regex.Pattern[str]"] = {}
 
 
-class ExampleSpec(BaseModel):
-    """One example: ``{bad, fix}``, ``{bad}`` or ``{ok}``."""
+def compiled(source: str, flags: int) -> "regex.Pattern[str]":
+    """The compiled pattern (compiled once per process, on first use)."""
+    pat = _COMPILED.get((source, flags))
+    if pat is None:
+        import regex
 
-    model_config = ConfigDict(extra="forbid")
-    bad: Optional[str] = None
-    fix: Optional[str] = None
-    ok: Optional[str] = None
-
-    @model_validator(mode="after")
-    def _shape(self) -> "ExampleSpec":
-        if (self.ok is None) == (self.bad is None):
-            raise ValueError("an example has either 'bad' (with optional 'fix') or 'ok'")
-        if self.fix is not None and self.bad is None:
-            raise ValueError("'fix' needs 'bad'")
-        return self
-
-
-def _as_list(v: Any) -> Any:
-    return [v] if isinstance(v, str) else v
-
-
-class RuleSpec(BaseModel):
-    """One phrase rule as written in YAML."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=ID_PATTERN)
-    match: Optional[list[str]] = None
-    pattern: Optional[str] = None
-    anchor: Optional[list[str]] = None
-    case_sensitive: bool = False
-    replace: list[str]
-    tier: Literal["auto", "suggest"] = "suggest"
-    category: Optional[str] = None
-    langs: Optional[list[str]] = None
-    message: str = Field(min_length=1)
-    source: Optional[str] = None
-    unless_before: Optional[str] = None
-    unless_after: Optional[str] = None
-    only_before: Optional[str] = None
-    only_after: Optional[str] = None
-    examples: list[ExampleSpec] = Field(min_length=1)
-
-    _lists = field_validator("match", "anchor", "replace", "langs", mode="before")(_as_list)
-
-    @model_validator(mode="after")
-    def _shape(self) -> "RuleSpec":
-        if (self.match is None) == (self.pattern is None):
-            raise ValueError("a rule has exactly one of 'match' or 'pattern'")
-        if self.pattern is not None and not self.anchor:
-            raise ValueError("a 'pattern' rule needs an 'anchor'")
-        if self.match is not None and not all(m.strip() for m in self.match):
-            raise ValueError("empty phrase in 'match'")
-        if not self.replace:
-            raise ValueError("'replace' is empty")
-        return self
-
-
-class PackSpec(BaseModel):
-    """A pack file as written in YAML."""
-
-    model_config = ConfigDict(extra="forbid")
-    pack: Optional[str] = None
-    category: str = "word_choice"
-    langs: list[str] = ["any"]
-    source: str = ""
-    description: Optional[str] = None
-    rules: list[RuleSpec]
-
-    _lists = field_validator("langs", mode="before")(_as_list)
+        pat = _COMPILED[(source, flags)] = regex.compile(source, flags | regex.V0)
+    return pat
 
 
 @dataclass(frozen=True)
@@ -100,6 +41,15 @@ class Example:
     bad: str | None
     fix: str | None
     ok: str | None
+
+
+@dataclass(frozen=True)
+class Cues:
+    """``context:`` cue words (regex sources, matched case-insensitively)."""
+
+    any: str | None
+    none: str | None
+    scope: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -114,11 +64,26 @@ class Rule:
     langs: frozenset[str]
     message: str
     source: str
-    triggers: tuple[str, ...]  # normalised literal phrases (match) or anchors (pattern)
-    pattern: "regex.Pattern[str] | None"
+    phrases: tuple[Phrase, ...]
     replace: tuple[str, ...]
-    context: tuple[tuple[str, "regex.Pattern[str]"], ...]
+    templates: tuple[tuple[Part, ...], ...] | None  # None: v1 pattern, replaced by Match.expand
+    context: tuple[tuple[str, str], ...]  # (unless_/only_ key, regex source)
     examples: tuple[Example, ...]
+    src: str = ""
+    gloss: str = ""
+    cues: Cues | None = None
+    case_sensitive: bool = False
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """Normalised literal phrases (literal matches) or anchors (everything else)."""
+        return tuple(dict.fromkeys(a for p in self.phrases for a in p.anchors))
+
+    @property
+    def pattern(self) -> "regex.Pattern[str] | None":
+        """The v1 ``pattern`` (None for ``match`` rules)."""
+        p = self.phrases[0]
+        return compiled(p.source, p.flags) if p.expand else None
 
     def applies_to(self, source_langs: frozenset[str] | None) -> bool:
         """True when the rule is selected for these source languages (None: every rule)."""
@@ -133,68 +98,162 @@ def normalise_phrase(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").replace("‘", "'").split())
 
 
-def _compile(rule_id: str, key: str, source: str, flags: int, where: str) -> "regex.Pattern[str]":
+# --- compiling ------------------------------------------------------------------------------
+
+
+def _yaml_load(text: str) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+def _check_regex(errors: list[str], where: str, key: str, source: str, flags: int) -> None:
+    import regex
+
     try:
-        return regex.compile(source, flags | regex.V0)
+        regex.compile(source, flags | regex.V0)
     except regex.error as exc:
-        raise RuleError(f"{where}: rule '{rule_id}': key '{key}': invalid regex: {exc}") from exc
+        errors.append(f"{where}key '{key}': invalid regex: {exc}")
 
 
-def _compile_rule(spec: RuleSpec, pack: PackSpec, pack_name: str, path: Path) -> Rule:
-    where = str(path)
+def _compile_rule(spec: Any, pack: Any, pack_name: str, path: Path, errors: list[str]) -> Rule | None:
+    import regex
+
+    from service.rulesets.phrase import Phrase, PhraseError, compile_phrase, compile_template, cue_regex
+
+    where = f"{path}: rule '{spec.id}': "
+    n_errors = len(errors)
     flags = 0 if spec.case_sensitive else regex.IGNORECASE
-    pattern = _compile(spec.id, "pattern", spec.pattern, flags, where) if spec.pattern else None
-    context = tuple(
-        (key, _compile(spec.id, key, getattr(spec, key), regex.IGNORECASE, where))
-        for key in CONTEXT_KEYS
-        if getattr(spec, key)
-    )
-    triggers = tuple(normalise_phrase(t) for t in (spec.match or spec.anchor or []))
+    phrases: list[Phrase] = []
+    templates: tuple[tuple[Part, ...], ...] | None = None
+    if spec.pattern is not None:
+        _check_regex(errors, where, "pattern", spec.pattern, flags)
+        anchors = tuple(normalise_phrase(a) for a in spec.anchor or [])
+        if not all(anchors):
+            errors.append(f"{where}key 'anchor': empty anchor")
+        phrases.append(Phrase(text=spec.pattern, source=spec.pattern, flags=flags, anchors=anchors,
+                              literal=False, expand=True))
+    else:
+        for i, text in enumerate(spec.match or []):
+            try:
+                phrases.append(compile_phrase(text, spec.case_sensitive))
+            except PhraseError as exc:
+                errors.append(f"{where}key 'match'{f' #{i + 1}' if len(spec.match) > 1 else ''}: {exc}")
+        if len(phrases) == len(spec.match or []):
+            try:
+                templates = tuple(compile_template(r, phrases) for r in spec.replace)
+            except PhraseError as exc:
+                errors.append(f"{where}key 'replace': {exc}")
+    context = []
+    for key in CONTEXT_KEYS:
+        src = getattr(spec, key)
+        if src:
+            _check_regex(errors, where, key, src, regex.IGNORECASE)
+            context.append((key, src))
+    cues = None
+    if spec.context is not None:
+        c = spec.context
+        cues = Cues(any=cue_regex(c.any) if c.any else None, none=cue_regex(c.none) if c.none else None,
+                    scope=c.scope)
+    if len(errors) > n_errors:
+        return None
     tier = Tier(spec.tier) if len(spec.replace) == 1 else Tier.SUGGEST
     return Rule(
         id=spec.id,
         pack=pack_name,
-        path=where,
+        path=str(path),
         category=spec.category or pack.category,
         tier=tier,
         langs=frozenset(spec.langs or pack.langs),
         message=spec.message.strip(),
         source=(spec.source or pack.source or f"mtclean rule pack {pack_name}").strip(),
-        triggers=triggers,
-        pattern=pattern,
+        phrases=tuple(phrases),
         replace=tuple(spec.replace),
-        context=context,
+        templates=templates,
+        context=tuple(context),
         examples=tuple(Example(e.bad, e.fix, e.ok) for e in spec.examples),
+        src=(spec.src or "").strip(),
+        gloss=(spec.gloss or "").strip(),
+        cues=cues,
+        case_sensitive=spec.case_sensitive,
     )
 
 
-def _describe(exc: ValidationError, raw: dict[str, Any]) -> str:
-    err = exc.errors()[0]
-    loc = list(err["loc"])
-    rule = ""
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        rules = raw.get("rules") or []
-        rid = rules[loc[1]].get("id") if loc[1] < len(rules) and isinstance(rules[loc[1]], dict) else None
-        rule = f"rule '{rid}' (#{loc[1] + 1})" if rid else f"rule #{loc[1] + 1}"
-        loc = loc[2:]
-    key = ".".join(str(p) for p in loc) or "(rule)"
-    return f"{rule + ': ' if rule else ''}key '{key}': {err['msg']}"
+def _describe(exc: Any, prefix: str) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        key = ".".join(loc) or "(rule)"
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append(f"{prefix}key '{key}': {msg}")
+    return out
 
 
-def load_pack(path: Path) -> list[Rule]:
-    """Load and validate one pack file."""
+def is_legacy(path: Path) -> bool:
+    """A v1 pack file (directly in ``rules/phrases/``): ``src`` not yet required."""
+    return path.resolve().parent == PHRASES_DIR.resolve()
+
+
+def check_pack(path: Path, strict: bool | None = None) -> tuple[list[Rule], list[str]]:
+    """Validate and compile one pack file: (the rules that compiled, every error found).
+
+    ``strict`` (default: every pack but the v1 files in ``rules/phrases/``) requires ``src``
+    and at least one ``bad`` and one ``ok`` example per rule."""
+    from pydantic import ValidationError
+
+    from service.rulesets.schema import PackSpec, RuleSpec
+
+    if strict is None:
+        strict = not is_legacy(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RuleError(f"{path}: cannot read rule pack: {exc}") from exc
+        raw = _yaml_load(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # noqa: BLE001 - OSError, UnicodeDecodeError, yaml.YAMLError
+        return [], [f"{path}: cannot read rule pack: {exc}"]
     if not isinstance(raw, dict):
-        raise RuleError(f"{path}: a rule pack is a mapping with a 'rules' list")
+        return [], [f"{path}: a rule pack is a mapping with a 'rules' list"]
     try:
         pack = PackSpec.model_validate(raw)
     except ValidationError as exc:
-        raise RuleError(f"{path}: {_describe(exc, raw)}") from exc
-    name = pack.pack or path.stem
-    return [_compile_rule(spec, pack, name, path) for spec in pack.rules]
+        return [], _describe(exc, f"{path}: ")
+    name = pack.pack or (f"{path.parent.name}-{path.stem}" if not is_legacy(path) else path.stem)
+    errors: list[str] = []
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for n, item in enumerate(pack.rules):
+        rid = item.get("id") if isinstance(item, dict) else None
+        prefix = f"{path}: rule '{rid}' (#{n + 1}): " if rid else f"{path}: rule #{n + 1}: "
+        if not isinstance(item, dict):
+            errors.append(f"{prefix}a rule is a mapping (id, match, replace, message, examples)")
+            continue
+        try:
+            spec = RuleSpec.model_validate(item)
+        except ValidationError as exc:
+            errors.extend(_describe(exc, prefix))
+            continue
+        if spec.id in seen:
+            errors.append(f"{path}: rule '{spec.id}': key 'id': duplicate id in this file")
+        seen.add(spec.id)
+        if strict:
+            if spec.src is None:
+                errors.append(f"{path}: rule '{spec.id}': key 'src': missing (the source-language "
+                              f"expression the rule comes from, in its own script)")
+            if not any(e.bad for e in spec.examples) or not any(e.ok for e in spec.examples):
+                errors.append(f"{path}: rule '{spec.id}': key 'examples': needs at least one 'bad' "
+                              f"and one 'ok' example")
+        rule = _compile_rule(spec, pack, name, path, errors)
+        if rule is not None:
+            rules.append(rule)
+    return rules, errors
+
+
+def load_pack(path: Path, strict: bool | None = None) -> list[Rule]:
+    """Load and validate one pack file (RuleError naming file, rule and key on any error)."""
+    rules, errors = check_pack(path, strict)
+    if errors:
+        more = f"\n(and {len(errors) - 10} more)" if len(errors) > 10 else ""
+        raise RuleError("\n".join(errors[:10]) + more)
+    return rules
 
 
 def pack_files(dirs: list[Path]) -> list[Path]:

@@ -1,0 +1,489 @@
+"""The phrase language of rule packs (v2): compile a ``match`` phrase to a ``regex`` pattern plus
+the literal anchors the Aho-Corasick scan looks for, and a ``replace`` string to a template.
+
+Phrase language (tokens separated by spaces; see ``rules/README.md``)::
+
+    word            that word (hyphens and apostrophes are part of the word)
+    <lemma>         any inflection of the lemma (lemminflect)
+    {det} {poss} {pron} {num} {name} {word}     slots
+    (a|b c)         alternatives; (a|b)? optional group; word? optional word
+
+Everything the runtime needs (inflection tables, regex sources, anchors) is computed here, at
+compile time, so matching needs neither lemminflect nor wordfreq.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Union
+
+import regex
+
+# --- inflection tables (compile time only) -----------------------------------------------
+
+TAG_ORDER = ("NN", "VB", "VBP", "NNS", "VBZ", "VBG", "VBD", "VBN")
+BASE_TAGS = ("NN", "VB", "VBP")
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("’", "'").replace("‘", "'")
+
+
+@lru_cache(maxsize=None)
+def forms_by_tag(lemma: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every inflection of ``lemma`` by Penn tag (lexicon first, regular rules for unknown
+    words); regular verbs get their VBN from the VBD.  Multi-word lemmas inflect their last
+    word ("<take over>" is not supported: lemmas are one word)."""
+    from lemminflect import getAllInflections, getAllInflectionsOOV
+
+    lemma = _norm(lemma)
+    table: dict[str, tuple[str, ...]] = dict(getAllInflections(lemma))
+    if not table:
+        table = {**getAllInflectionsOOV(lemma, "NOUN"), **getAllInflectionsOOV(lemma, "VERB")}
+    if "VB" in table:
+        table.setdefault("VBP", table["VB"])
+        if "VBD" in table:
+            table.setdefault("VBN", table["VBD"])
+    if "NN" not in table and "VB" not in table:
+        table["NN"] = (lemma,)
+    for tag in BASE_TAGS:
+        if tag in table and lemma not in table[tag]:
+            table[tag] = (lemma,) + tuple(table[tag])
+    return tuple((tag, tuple(_norm(f) for f in table[tag])) for tag in TAG_ORDER if tag in table)
+
+
+def all_forms(word: str) -> tuple[str, ...]:
+    """``word`` and every inflection of it (and of its lemmas, when it is itself inflected)."""
+    from lemminflect import getAllLemmas
+
+    word = _norm(word)
+    lemmas = {word}
+    for found in getAllLemmas(word).values():
+        lemmas.update(_norm(x) for x in found)
+    forms = {word}
+    for lemma in lemmas:
+        for _tag, fs in forms_by_tag(lemma):
+            forms.update(fs)
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
+
+
+# --- the phrase parser -----------------------------------------------------------------------
+
+SLOTS = {
+    "det": r"(?:a|an|the|this|that|these|those)",
+    "pron": r"(?:i|you|he|she|it|we|they|me|him|her|us|them)",
+    # my/your/... or a possessive noun phrase of up to 3 words: Washington's, the country's, the US'
+    "poss": (r"(?:my|your|his|her|its|our|their|"
+             r"(?:(?:the|this|that|these|those|a|an)\s+(?:[\w.&-]+\s+)?|(?-i:\p{Lu})[\w.&-]*\s+)?"
+             r"[\w.&-]*\w(?:['’]s|s['’]|(?-i:\p{Lu})['’]))"),
+    "num": (r"(?:\d[\d,.]*|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+            r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+            r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|a|and)(?:[\s-]+|(?!\w)))+(?<![\s-]))"),
+    "name": r"(?-i:\p{Lu}[\w.'’-]*(?:\s+\p{Lu}[\w.'’-]*){0,2})",
+    "word": r"[\w'’-]+",
+}
+START = r"(?<!\w)(?<!\w[-'’])"
+END = r"(?!\w)(?![-'’]\w)"
+MAX_EXPANSIONS = 64
+
+
+class PhraseError(ValueError):
+    """A phrase or template that does not parse."""
+
+
+@dataclass
+class Word:
+    text: str
+    optional: bool = False
+
+
+@dataclass
+class Lemma:
+    lemma: str
+    index: int = 0  # 1-based among the phrase's lemma tokens
+    optional: bool = False
+
+
+@dataclass
+class Slot:
+    kind: str
+    name: str = ""  # group name: poss, poss2, ...
+    optional: bool = False
+
+
+@dataclass
+class Group:
+    alts: list[list["Item"]]
+    index: int = 0  # 1-based among the phrase's groups
+    optional: bool = False
+
+
+Item = Union[Word, Lemma, Slot, Group]
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.s = text
+        self.i = 0
+        self.lemmas = 0
+        self.groups = 0
+        self.slots: dict[str, int] = {}
+
+    def error(self, msg: str) -> PhraseError:
+        return PhraseError(f"{msg} at character {self.i + 1} of {self.s!r}")
+
+    def parse(self) -> list[Item]:
+        items = self.sequence(top=True)
+        if self.i < len(self.s):
+            raise self.error("unexpected ')' or '|'")
+        return items
+
+    def skip_ws(self) -> None:
+        while self.i < len(self.s) and self.s[self.i].isspace():
+            self.i += 1
+
+    def sequence(self, top: bool = False) -> list[Item]:
+        items: list[Item] = []
+        while True:
+            self.skip_ws()
+            if self.i >= len(self.s) or self.s[self.i] in "|)":
+                break
+            items.append(self.item())
+        if not items:
+            raise self.error("empty phrase" if top else "empty alternative")
+        return items
+
+    def item(self) -> Item:
+        c = self.s[self.i]
+        item: Item
+        if c == "(":
+            self.groups += 1
+            group = Group([], self.groups)
+            self.i += 1
+            while True:
+                group.alts.append(self.sequence())
+                if self.i >= len(self.s):
+                    raise self.error("unclosed '('")
+                if self.s[self.i] == ")":
+                    self.i += 1
+                    break
+                self.i += 1  # '|'
+            item = group
+        elif c == "<":
+            end = self.s.find(">", self.i)
+            if end < 0:
+                raise self.error("unclosed '<'")
+            lemma = self.s[self.i + 1:end].strip()
+            if not lemma or not regex.fullmatch(r"[\w'’-]+", lemma):
+                raise self.error(f"'<{lemma}>' is not one word")
+            self.lemmas += 1
+            item = Lemma(lemma.lower(), self.lemmas)
+            self.i = end + 1
+        elif c == "{":
+            end = self.s.find("}", self.i)
+            if end < 0:
+                raise self.error("unclosed '{'")
+            kind = self.s[self.i + 1:end].strip()
+            if kind not in SLOTS:
+                raise self.error(f"unknown slot '{{{kind}}}' (slots: {', '.join('{' + k + '}' for k in SLOTS)})")
+            n = self.slots[kind] = self.slots.get(kind, 0) + 1
+            item = Slot(kind, kind if n == 1 else f"{kind}{n}")
+            self.i = end + 1
+        elif c in ")|?>}":
+            raise self.error(f"unexpected '{c}'")
+        else:
+            m = regex.compile(r"[^\s()|?<>{}]+").match(self.s, self.i)
+            assert m is not None
+            item = Word(m.group())
+            self.i = m.end()
+        if self.i < len(self.s) and self.s[self.i] == "?":
+            item.optional = True
+            self.i += 1
+        if self.i < len(self.s) and not self.s[self.i].isspace() and self.s[self.i] not in "|)":
+            raise self.error("tokens are separated by spaces")
+        return item
+
+
+# --- compiled phrase --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LemmaSlot:
+    """A ``<lemma>`` token of a match: the tags of each of its forms."""
+
+    lemma: str
+    tags: tuple[tuple[str, tuple[str, ...]], ...]  # (form, tags), tags in preference order
+
+    def tags_of(self, form: str) -> tuple[str, ...]:
+        form = _norm(form)
+        for f, tags in self.tags:
+            if f == form:
+                return tags
+        return ()
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One compiled ``match`` phrase (or a v1 literal phrase / pattern)."""
+
+    text: str  # as written
+    source: str  # regex source ("" for a literal phrase found by the automaton alone)
+    flags: int
+    anchors: tuple[str, ...]  # normalised literal strings; every match contains one
+    literal: bool  # the anchor hit is the match (no regex)
+    lemmas: tuple[LemmaSlot, ...] = ()
+    groups: int = 0
+    slots: tuple[str, ...] = ()
+    expand: bool = False  # v1 pattern: replacement by Match.expand
+
+
+def _escape_word(word: str) -> str:
+    out = []
+    for ch in word:
+        out.append("['’‘]" if ch in "'’‘" else regex.escape(ch))
+    return "".join(out)
+
+
+def _regex(items: list[Item]) -> str:
+    parts = [_item_regex(it) for it in items]
+    required = [i for i, it in enumerate(items) if not it.optional]
+    if not required:
+        raise PhraseError("a phrase (or alternative) needs at least one word that is not optional")
+    first = required[0]
+    out = []
+    for i, (it, rx) in enumerate(zip(items, parts)):
+        if i < first:
+            out.append(f"(?:{rx}\\s+)?")
+        elif i == first:
+            out.append(rx)
+        else:
+            out.append(f"(?:\\s+{rx})?" if it.optional else f"\\s+{rx}")
+    return "".join(out)
+
+
+def _item_regex(it: Item) -> str:
+    if isinstance(it, Word):
+        return _escape_word(it.text)
+    if isinstance(it, Lemma):
+        forms = sorted({f for _t, fs in forms_by_tag(it.lemma) for f in fs}, key=lambda f: (-len(f), f))
+        return f"(?P<l{it.index}>" + "|".join(_escape_word(f) for f in forms) + ")"
+    if isinstance(it, Slot):
+        return f"(?P<{it.name}>{SLOTS[it.kind]})"
+    return f"(?P<g{it.index}>" + "|".join(_regex(alt) for alt in it.alts) + ")"
+
+
+def _expansions(items: list[Item]) -> list[str] | None:
+    """Every literal text the items can match (normalised), or None (a slot, or too many)."""
+    texts = [""]
+    for it in items:
+        opts = _item_expansions(it)
+        if opts is None:
+            return None
+        if it.optional:
+            opts = opts + [""]
+        texts = [f"{a} {b}".strip() for a in texts for b in opts]
+        if len(texts) > MAX_EXPANSIONS:
+            return None
+    return texts
+
+
+def _item_expansions(it: Item) -> list[str] | None:
+    if isinstance(it, Word):
+        return [_norm(it.text)]
+    if isinstance(it, Lemma):
+        return sorted({f for _t, fs in forms_by_tag(it.lemma) for f in fs})
+    if isinstance(it, Slot):
+        return None
+    out: list[str] = []
+    for alt in it.alts:
+        sub = _expansions(alt)
+        if sub is None:
+            return None
+        out.extend(sub)
+    return out
+
+
+@lru_cache(maxsize=None)
+def _zipf(word: str) -> float:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover
+        return 3.0
+    return zipf_frequency(word, "en")
+
+
+def _rarest(items: list[Item]) -> tuple[float, tuple[str, ...]] | None:
+    """The required token whose forms are rarest in English: (cost, anchors)."""
+    best: tuple[float, tuple[str, ...]] | None = None
+    for it in items:
+        if it.optional:
+            continue
+        cand: tuple[float, tuple[str, ...]] | None
+        if isinstance(it, Word):
+            cand = (_zipf(_norm(it.text)), (_norm(it.text),))
+        elif isinstance(it, Lemma):
+            forms = tuple(sorted({f for _t, fs in forms_by_tag(it.lemma) for f in fs}))
+            cand = (max(_zipf(f) for f in forms), forms)
+        elif isinstance(it, Slot):
+            cand = None
+        else:
+            subs = [_rarest(alt) for alt in it.alts]
+            if any(s is None for s in subs):
+                cand = None
+            else:
+                cand = (max(s[0] for s in subs if s), tuple(sorted({a for s in subs if s for a in s[1]})))
+        if cand is not None and (best is None or cand[0] < best[0]):
+            best = cand
+    return best
+
+
+def _walk(items: list[Item]):
+    for it in items:
+        yield it
+        if isinstance(it, Group):
+            for alt in it.alts:
+                yield from _walk(alt)
+
+
+def compile_phrase(text: str, case_sensitive: bool = False) -> Phrase:
+    """Compile one ``match`` phrase."""
+    parser = _Parser(text)
+    items = parser.parse()
+    flags = 0 if case_sensitive else regex.IGNORECASE
+    walked = list(_walk(items))
+    if all(isinstance(it, Word) and not it.optional for it in items):
+        anchor = " ".join(_norm(it.text) for it in items)  # type: ignore[union-attr]
+        return Phrase(text=text, source=START + _regex(items) + END, flags=flags,
+                      anchors=(anchor,), literal=not case_sensitive)
+    lemmas = tuple(
+        LemmaSlot(it.lemma, _form_tags(it.lemma)) for it in walked if isinstance(it, Lemma))
+    expanded = _expansions(items)
+    if expanded is not None and all(expanded):
+        anchors = tuple(sorted(set(expanded)))
+    else:
+        rare = _rarest(items)
+        if rare is None:
+            raise PhraseError(f"{text!r} has no word to anchor it (slots alone cannot be searched for)")
+        anchors = rare[1]
+    source = START + _regex(items) + END
+    try:
+        regex.compile(source, flags | regex.V0)
+    except regex.error as exc:  # pragma: no cover - the generator should not produce this
+        raise PhraseError(f"{text!r} compiles to an invalid pattern: {exc}") from exc
+    return Phrase(text=text, source=source, flags=flags, anchors=anchors, literal=False,
+                  lemmas=lemmas, groups=parser.groups,
+                  slots=tuple(it.name for it in walked if isinstance(it, Slot)))
+
+
+def _form_tags(lemma: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    by_form: dict[str, list[str]] = {}
+    for tag, forms in forms_by_tag(lemma):
+        for f in forms:
+            by_form.setdefault(f, []).append(tag)
+    return tuple((f, tuple(tags)) for f, tags in by_form.items())
+
+
+# --- replacement templates ---------------------------------------------------------------
+
+_TEMPLATE = regex.compile(r"<([^<>\s]+)>|\{(\w+)\}")
+
+# a template part: ("t", text) | ("l", n, lemma, forms_by_tag) | ("s", slot name) | ("g", group number)
+Part = tuple
+
+
+def compile_template(text: str, phrases: list[Phrase]) -> tuple[Part, ...]:
+    """Compile a ``replace`` string against the rule's match phrases."""
+    parts: list[Part] = []
+    pos = 0
+    n_lemma = 0
+    for m in _TEMPLATE.finditer(text):
+        if m.start() > pos:
+            parts.append(("t", text[pos:m.start()]))
+        if m.group(1):
+            n_lemma += 1
+            lemma = m.group(1).lower()
+            if not regex.fullmatch(r"[\w'’-]+", lemma):
+                raise PhraseError(f"'<{lemma}>' in the replacement is not one word")
+            parts.append(("l", n_lemma, lemma, forms_by_tag(lemma)))
+        else:
+            name = m.group(2)
+            if name.isdigit():
+                k = int(name)
+                for ph in phrases:
+                    if k < 1 or k > ph.groups:
+                        raise PhraseError(f"'{{{name}}}' in the replacement: the match {ph.text!r} has "
+                                          f"{ph.groups} group(s)")
+                parts.append(("g", k))
+            else:
+                for ph in phrases:
+                    if name not in ph.slots:
+                        raise PhraseError(f"'{{{name}}}' in the replacement: the match {ph.text!r} has no "
+                                          f"such slot")
+                parts.append(("s", name))
+        pos = m.end()
+    if pos < len(text):
+        parts.append(("t", text[pos:]))
+    return tuple(parts)
+
+
+_AUX_BEFORE = regex.compile(
+    r"(?:\b(?:have|has|had|having|is|are|was|were|be|been|being|am|get|gets|got|gotten|getting)"
+    r"|['’](?:ve|d|re|m))\s+(?:(?:not|never|just|already|also|still|yet|ever|all|both|\w+ly)\s+){0,3}$",
+    regex.IGNORECASE)
+
+
+def _pick_form(tags: tuple[str, ...], rep: tuple[tuple[str, tuple[str, ...]], ...], lemma: str,
+               matched: str, perfect: bool) -> str:
+    if not tags:
+        return lemma
+    order = list(tags)
+    if "VBD" in order and "VBN" in order:
+        first, second = ("VBN", "VBD") if perfect else ("VBD", "VBN")
+        order.remove(second)
+        order.insert(order.index(first) + 1, second)
+    table = dict(rep)
+    for tag in order:
+        if tag in table:
+            forms = table[tag]
+            m = _norm(matched)
+            return m if m in forms else forms[0]
+    return lemma
+
+
+def render(parts: tuple[Part, ...], m: "regex.Match[str]", phrase: Phrase) -> str:
+    """The replacement for match ``m`` of ``phrase``."""
+    out: list[str] = []
+    for part in parts:
+        kind = part[0]
+        if kind == "t":
+            out.append(part[1])
+        elif kind == "s":
+            out.append(m.group(part[1]) or "")
+        elif kind == "g":
+            out.append(m.group(f"g{part[1]}") or "")
+        else:
+            n, lemma, rep = part[1], part[2], part[3]
+            k = 1 if len(phrase.lemmas) == 1 else n
+            if k > len(phrase.lemmas) or m.group(f"l{k}") is None:
+                out.append(lemma)
+                continue
+            form = m.group(f"l{k}")
+            tags = phrase.lemmas[k - 1].tags_of(form)
+            before = m.string[max(0, m.start(f"l{k}") - 60):m.start(f"l{k}")]
+            perfect = _AUX_BEFORE.search(before) is not None
+            out.append(_pick_form(tags, rep, lemma, form, perfect))
+    text = "".join(out)
+    return regex.sub(r"\s{2,}", " ", text).strip() if "  " in text or text != text.strip() else text
+
+
+# --- context cues ---------------------------------------------------------------------------
+
+
+def cue_regex(cues: list[str]) -> str:
+    """A pattern for any of the cue words or phrases, in any inflection."""
+    alts = []
+    for cue in cues:
+        words = cue.strip("<>").split() if " " not in cue else [w.strip("<>") for w in cue.split()]
+        alts.append(r"\s+".join(
+            "(?:" + "|".join(_escape_word(f) for f in all_forms(w)) + ")" for w in words))
+    return START + "(?:" + "|".join(alts) + ")" + END
