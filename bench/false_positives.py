@@ -100,8 +100,10 @@ def _grammar_checker(url: str | None) -> Any:
 def build_cleaner(rule_paths: list[Path] | None, grammar: bool, lt_url: str | None = None) -> Any:
     """A Cleaner: every rule pass (and LanguageTool with ``grammar``), or only the phrases pass
     with the packs in ``rule_paths``."""
+    from service.engine import pipeline
     from service.engine.pipeline import Cleaner
-    from service.passes.registry import PASS_ORDER
+
+    PASS_ORDER = pipeline.PASS_ORDER  # the registry's order (older trees define it in pipeline)
 
     checker = _grammar_checker(lt_url) if grammar else None
     if rule_paths:
