@@ -64,8 +64,9 @@ def _other_ids(files: set[Path]) -> dict[str, str]:
     return ids
 
 
-def lint(paths: list[Path], strict: bool = True, out=sys.stdout) -> int:
+def lint(paths: list[Path], strict: bool = True, out=None) -> int:
     """Lint the given pack files (directories: every pack under them); the number of errors."""
+    out = out or sys.stdout
     files = pack_files(paths)
     others = _other_ids({p.resolve() for p in files})
     seen: dict[str, str] = {}

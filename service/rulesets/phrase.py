@@ -436,12 +436,14 @@ def _pick_form(tags: tuple[str, ...], rep: tuple[tuple[str, tuple[str, ...]], ..
                matched: str, perfect: bool) -> str:
     if not tags:
         return lemma
-    order = list(tags)
+    table = dict(rep)
+    # "goes" is NNS or VBZ of <go>: a verb replacement takes the verb reading, a noun the noun's
+    rep_is_verb = "VB" in table
+    order = sorted(tags, key=lambda t: t.startswith("VB") != rep_is_verb)
     if "VBD" in order and "VBN" in order:
         first, second = ("VBN", "VBD") if perfect else ("VBD", "VBN")
         order.remove(second)
         order.insert(order.index(first) + 1, second)
-    table = dict(rep)
     for tag in order:
         if tag in table:
             forms = table[tag]

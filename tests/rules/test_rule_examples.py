@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine.apply import apply_edits
 from service.core.document import Document
+from service.engine.apply import apply_edits
 from service.passes.phrases import PhraseMatcher
 from service.rulesets.loader import load_rules
 

@@ -1,4 +1,5 @@
-"""The rule data itself: schema, unique ids, examples, no self-maps, no cycles, patterns compile."""
+"""The rule data itself: schema, unique ids, ``src``, examples, no self-maps, no cycles, no
+duplicate (phrase, language) pairs, every pattern compiles."""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,7 +11,7 @@ import yaml
 from service.core.document import Document
 from service.errors import RuleError
 from service.passes.phrases import PhraseMatcher
-from service.rulesets.loader import PHRASES_DIR, load_pack, load_rules, normalise_phrase
+from service.rulesets.loader import PHRASES_DIR, compiled, is_legacy, load_pack, load_rules, normalise_phrase, pack_files
 
 
 def test_every_pack_loads_and_ids_are_unique():
@@ -30,6 +31,73 @@ def test_no_replacement_maps_to_itself(builtin_rules):
     selfmaps = [r.id for r in builtin_rules if r.pattern is None
                 and any(normalise_phrase(rep) in r.triggers for rep in r.replace)]
     assert not selfmaps
+
+
+def test_no_plain_replacement_fires_its_own_rule(builtin_rules):
+    """A rule must not fire on its own replacement (phrase rules with lemmas and slots too;
+    templated replacements are covered by the fix examples)."""
+    selfmaps = []
+    for rule in builtin_rules:
+        if rule.templates is None:
+            continue
+        matcher = PhraseMatcher([rule])
+        for rep, parts in zip(rule.replace, rule.templates):
+            if all(p[0] == "t" for p in parts) and matcher.find(Document(rep)):
+                selfmaps.append((rule.id, rep))
+    assert not selfmaps
+
+
+def test_every_rule_names_its_source_expression(builtin_rules):
+    """``src``: the source-language expression (v1 packs directly in rules/phrases/ are exempt
+    until migrated)."""
+    from pathlib import Path as _P
+
+    missing = [r.id for r in builtin_rules if not r.src and not is_legacy(_P(r.path))]
+    assert not missing
+
+
+def test_every_v2_pack_passes_strict_validation():
+    problems = []
+    for path in pack_files([PHRASES_DIR]):
+        if is_legacy(path):
+            continue
+        try:
+            load_pack(path, strict=True)
+        except RuleError as exc:
+            problems.append(str(exc))
+    assert not problems
+
+
+def test_no_duplicate_phrase_for_the_same_language(builtin_rules):
+    """No two rules match the same phrase for the same source language under the same
+    conditions (rules told apart by their before/after/context conditions are not duplicates)."""
+    owner: dict[tuple[str, str], str] = {}
+    dupes = []
+    for rule in builtin_rules:
+        for phrase in rule.phrases:
+            key_text = normalise_phrase(phrase.text) if not phrase.expand else phrase.text
+            for lang in rule.langs:
+                key = (key_text, lang, rule.context, rule.cues)
+                if key in owner and owner[key] != rule.id:
+                    dupes.append((rule.id, owner[key], phrase.text, lang))
+                owner.setdefault(key, rule.id)
+    assert not dupes
+
+
+def test_every_pattern_compiles(builtin_rules):
+    bad = []
+    for rule in builtin_rules:
+        for phrase in rule.phrases:
+            try:
+                compiled(phrase.source, phrase.flags)
+            except Exception as exc:  # noqa: BLE001
+                bad.append((rule.id, phrase.text, str(exc)))
+        for key, source in rule.context:
+            try:
+                compiled(source, 0)
+            except Exception as exc:  # noqa: BLE001
+                bad.append((rule.id, key, str(exc)))
+    assert not bad
 
 
 def test_no_replacement_contains_another_rules_trigger(builtin_rules):
@@ -55,7 +123,7 @@ def test_rule_packs_are_broad(builtin_rules):
 
 
 def test_pack_files_are_mappings_with_rules():
-    for path in sorted(PHRASES_DIR.glob("*.yaml")):
+    for path in pack_files([PHRASES_DIR]):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert isinstance(raw, dict) and raw.get("rules"), path
 
