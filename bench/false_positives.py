@@ -58,21 +58,39 @@ def _pieces(lines: Iterable[str], sep: str, limit: int = DOC_BYTES) -> list[str]
     return docs
 
 
-def corpora(data: Path = DATA, limit_docs: int | None = None) -> dict[str, list[str]]:
+def _spread(docs: list[str], max_words: int) -> list[str]:
+    """Documents spread evenly over the list, up to about ``max_words`` words."""
+    total = sum(count_words(d) for d in docs)
+    if total <= max_words:
+        return docs
+    step = total / max_words
+    out, acc, next_take = [], 0.0, 0.0
+    for d in docs:
+        if acc >= next_take:
+            out.append(d)
+            next_take += step * count_words(d)
+        acc += count_words(d)
+    return out
+
+
+def corpora(data: Path = DATA, limit_docs: int | None = None, max_words: int | None = None,
+            doc_bytes: int = DOC_BYTES) -> dict[str, list[str]]:
     """``{"clean-english": [doc, ...], "mlqe-pe-train/pe": [doc, ...]}``."""
     clean: list[str] = []
     for path in sorted(glob.glob(str(data / "clean-english" / "**" / "*"), recursive=True)):
         if os.path.isfile(path):
             text = Path(path).read_text(encoding="utf-8", errors="replace")
-            clean.extend(_pieces(text.splitlines(), "\n"))
+            clean.extend(_pieces(text.splitlines(), "\n", doc_bytes))
     pe: list[str] = []
     for path in sorted(glob.glob(str(data / "mlqe-pe-train" / "*.jsonl"))):
         with open(path, encoding="utf-8") as fh:
             sents = [" ".join(json.loads(line)["pe"].split()) for line in fh if line.strip()]
-        pe.extend(_pieces([s for s in sents if s], "\n\n"))
+        pe.extend(_pieces([s for s in sents if s], "\n\n", doc_bytes))
     out = {"clean-english": clean, "mlqe-pe-train/pe": pe}
     if limit_docs:
         out = {k: v[:limit_docs] for k, v in out.items()}
+    if max_words:
+        out = {k: _spread(v, max_words) for k, v in out.items()}
     return out
 
 
@@ -132,7 +150,7 @@ def _context(text: str, start: int, end: int, width: int = 50) -> str:
     return f"...{squash(text[a:start])}[{squash(text[start:end])}]{squash(text[end:b])}..."
 
 
-def measure(cleaner: Any, docs: dict[str, list[str]], show: int = 0) -> dict[str, Any]:
+def measure(cleaner: Any, docs: dict[str, list[str]], show: int = 0, progress: bool = False) -> dict[str, Any]:
     """Count the edits the cleaner proposes on every document."""
     words: Counter[str] = Counter()
     hits: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # (rule, tier) -> corpus -> n
@@ -143,7 +161,10 @@ def measure(cleaner: Any, docs: dict[str, list[str]], show: int = 0) -> dict[str
     unavailable: list[str] = []
     for corpus, texts in docs.items():
         t0 = time.perf_counter()
-        for text in texts:
+        for i, text in enumerate(texts, 1):
+            if progress:
+                print(f"\r  {corpus}: document {i}/{len(texts)} ({time.perf_counter() - t0:.0f}s)", end="",
+                      file=sys.stderr, flush=True)
             words[corpus] += count_words(text)
             result = cleaner.clean(text, apply="auto")
             for name, st in getattr(result, "passes", {}).items():
@@ -159,6 +180,8 @@ def measure(cleaner: Any, docs: dict[str, list[str]], show: int = 0) -> dict[str
                     rep = e.replacements[0] if e.replacements else ""
                     examples[e.rule_id].append(f"{corpus}: {_context(text, e.start, e.end)} -> {rep!r}")
         seconds[corpus] = round(time.perf_counter() - t0, 2)
+        if progress:
+            print(file=sys.stderr)
     total_words = sum(words.values())
     per_m = 1_000_000 / max(1, total_words)
     rows = []
@@ -234,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", type=int, default=0, help="print up to N example hits per rule")
     ap.add_argument("--top", type=int, default=None, help="print only the N rules with most hits")
     ap.add_argument("--limit-docs", type=int, default=None, help="only the first N documents of each corpus (smoke runs)")
+    ap.add_argument("--max-words", type=int, default=None,
+                    help="about this many words of each corpus, documents spread evenly (default: all; "
+                         "with --grammar 100000, since LanguageTool takes minutes per MB; 0 = all)")
+    ap.add_argument("--progress", action="store_true", help="show progress on stderr (default with --grammar)")
     ap.add_argument("--data", type=Path, default=DATA, help="the shared data folder")
     args = ap.parse_args(argv)
 
@@ -241,7 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.rules:
         n = len(getattr(cleaner, "rules", []) or [])
         print(f"rules: {n} from {', '.join(str(p) for p in args.rules)} (phrases pass only)")
-    report = measure(cleaner, corpora(args.data, args.limit_docs), args.show)
+    max_words = args.max_words if args.max_words is not None else (100_000 if args.grammar else None)
+    # LanguageTool: smaller documents, so the spread sample covers more of each corpus
+    docs = corpora(args.data, args.limit_docs, max_words or None, 20_000 if args.grammar else DOC_BYTES)
+    report = measure(cleaner, docs, args.show, args.progress or args.grammar)
     report["command"] = " ".join(["bench/false_positives.py"] + (argv if argv is not None else sys.argv[1:]))
     failures = over_budget(report, args.budget_auto, args.budget_suggest)
     report["over_budget"] = failures
