@@ -1,25 +1,42 @@
 """The document's own inventory of names: which capitalised words and name sequences it uses,
 and how often.  A name used consistently (two or more times, or listed in the glossary) is
 never changed by any pass; the names pass repairs damaged forms toward it.
+
+Everything here is linear in the text: counts of words, of adjacent pairs, and of the links
+inside a run of capitalised words (at most :data:`RUN_LINKS` words of a run are linked, so a
+run costs a bounded number of entries per word).  :class:`NameIndex` indexes reference names
+for near-match look-ups (deletion neighbourhoods), only for names of at most
+:data:`MAX_NAME_LEN` letters: no real name is longer, and a longer capitalised word (a 60,000
+letter "word" in hostile input) costs one counter entry, never a structure quadratic in its
+length.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
 import regex
+from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 # a capitalised word (letters only, so "Soleimani's" gives "Soleimani")
 WORD = regex.compile(r"(?<![\p{L}\p{M}\d_])\p{Lu}[\p{Ll}\p{M}]*(?:\p{Lu}[\p{Ll}\p{M}]+)*(?![\p{L}\p{M}\d_])")
 
 COMMON_ZIPF = 3.0  # a word at least this frequent in English is an ordinary word
+MAX_NAME_LEN = 40  # longer capitalised words are never names to repair or repair toward
+MIN_NAME_LEN = 3
+RUN_LINKS = 4  # a word of a capitalised run is linked to at most this many words after it
+# what may stand before a capitalised word that is not at the start of a sentence
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:\"“”'‘’\n\r\t(\[—–-]\s*|\s\s)$")
 
 
 @lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
     """English Zipf frequency of ``word`` (wordfreq), 0 for unknown words."""
+    if len(word) > MAX_NAME_LEN:
+        return 0.0
     return zipf_frequency(word, "en")
 
 
@@ -28,26 +45,125 @@ def is_common_word(word: str, threshold: float = COMMON_ZIPF) -> bool:
     return zipf(word.lower()) >= threshold
 
 
+def starts_sentence(text: str, start: int) -> bool:
+    """True when the capitalised word at ``start`` may be capitalised for starting a sentence
+    (start of text or line, after . ! ? : a quote, a bracket or a dash)."""
+    return bool(_SENTENCE_START.search(text[max(0, start - 3):start]))
+
+
+def deletions(word: str) -> list[str]:
+    """``word`` and every string one letter shorter (its distance-1 deletion neighbourhood)."""
+    return [word] + [word[:i] + word[i + 1:] for i in range(len(word))]
+
+
+class NameIndex:
+    """Reference names indexed for look-ups in time independent of how many there are.
+
+    ``exact``: lower-case name -> name; ``neighbours``: every deletion of every name -> the
+    names (lower case) it comes from, so two strings within one edit (a lost, added, changed or
+    two swapped letters) share a key; ``tails``: the last three letters -> names (a fused
+    title keeps the end of the name).  Only names of :data:`MIN_NAME_LEN` to
+    :data:`MAX_NAME_LEN` letters are indexed."""
+
+    def __init__(self, names: Iterable[str] = ()):
+        self.exact: dict[str, str] = {}
+        self.neighbours: defaultdict[str, list[str]] = defaultdict(list)
+        self.tails: defaultdict[str, list[str]] = defaultdict(list)
+        for name in names:
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        if not MIN_NAME_LEN <= len(name) <= MAX_NAME_LEN:
+            return
+        lo = name.lower()
+        if lo in self.exact:
+            return
+        self.exact[lo] = name
+        for key in dict.fromkeys(deletions(lo)):
+            self.neighbours[key].append(lo)
+        self.tails[lo[-3:]].append(lo)
+
+    def __contains__(self, word: str) -> bool:
+        return word.lower() in self.exact
+
+    def get(self, word: str) -> str | None:
+        """The indexed name spelled ``word`` in any case."""
+        return self.exact.get(word.lower())
+
+    def near(self, word: str) -> list[str]:
+        """The indexed names exactly one edit (OSA distance) from ``word``."""
+        if not MIN_NAME_LEN - 1 <= len(word) <= MAX_NAME_LEN + 1:
+            return []
+        lo = word.lower()
+        found: dict[str, None] = {}
+        for key in deletions(lo):
+            for cand in self.neighbours.get(key, ()):
+                if cand != lo and cand not in found and OSA.distance(lo, cand, score_cutoff=1) <= 1:
+                    found[cand] = None
+        return [self.exact[c] for c in found]
+
+    def ending_with(self, tail: str) -> list[str]:
+        """The indexed names that end with ``tail`` (3 letters or more) and are longer."""
+        lo = tail.lower()
+        if len(lo) < 3:
+            return []
+        return [self.exact[c] for c in self.tails.get(lo[-3:], ()) if c.endswith(lo)]
+
+    def size(self) -> int:
+        """How many entries the index holds (for the linear-memory test)."""
+        return (len(self.exact) + sum(len(v) for v in self.neighbours.values())
+                + sum(len(v) for v in self.tails.values()))
+
+    def chars(self) -> int:
+        """How many characters its keys hold (for the linear-memory test)."""
+        return sum(len(k) for k in self.exact) + sum(len(k) for k in self.neighbours) + sum(
+            len(k) for k in self.tails)
+
+
 @dataclass
 class NameInventory:
-    """Counts of the capitalised words and capitalised pairs in one text, plus glossary names."""
+    """Counts of the capitalised words and capitalised pairs in one text, plus glossary names.
+
+    ``mid``: how often a word stands capitalised where a sentence does not start (a name, not a
+    capitalised ordinary word); ``links``: (a, b) when b follows a in one run of capitalised
+    words ("President Donald Trump" links President-Donald, President-Trump, Donald-Trump)."""
 
     words: Counter[str] = field(default_factory=Counter)
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     glossary: frozenset[str] = frozenset()
+    mid: Counter[str] = field(default_factory=Counter)
+    links: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @classmethod
     def build(cls, text: str, glossary: frozenset[str] = frozenset()) -> "NameInventory":
         """Count the names in ``text``; glossary entries (single or multi-word) are added."""
-        matches = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
-        words = Counter(w for _s, _e, w in matches)
-        # a pair: two capitalised words of 2+ letters with one space between them
-        pairs = Counter(
-            (a[2], b[2]) for a, b in zip(matches, matches[1:])
-            if b[0] == a[1] + 1 and text[a[1]] == " " and len(a[2]) > 1 and len(b[2]) > 1
-        )
+        words: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
+        mid: Counter[str] = Counter()
+        links: Counter[tuple[str, str]] = Counter()
+        run: list[str] = []
+        prev_end = -2
+        for m in WORD.finditer(text):
+            w, s = m.group(), m.start()
+            words[w] += 1
+            joined = s == prev_end + 1 and text[prev_end] == " "
+            if joined and run and len(run[-1]) > 1 and len(w) > 1:
+                pairs[(run[-1], w)] += 1
+            if not joined:
+                run = []
+                if len(w) <= MAX_NAME_LEN and not starts_sentence(text, s):
+                    mid[w] += 1
+            else:
+                mid[w] += 1
+            if len(w) <= MAX_NAME_LEN:
+                for a in run[-RUN_LINKS:]:
+                    links[(a, w)] += 1
+                run.append(w)
+            else:
+                run = []
+            prev_end = m.end()
         gloss_words = frozenset(w for name in glossary for w in regex.findall(r"[\p{L}\p{M}]+", name))
-        return cls(words=words, pairs=pairs, glossary=frozenset(glossary) | gloss_words)
+        return cls(words=words, pairs=pairs, glossary=frozenset(glossary) | gloss_words, mid=mid, links=links)
 
     def count(self, word: str) -> int:
         """How often the document uses ``word`` capitalised."""
@@ -64,5 +180,6 @@ class NameInventory:
         return names | set(self.glossary)
 
     def after_title(self, title: str) -> Counter[str]:
-        """The names that follow ``title`` in the document ("General" -> {"Soleimani": 5})."""
-        return Counter({b: n for (a, b), n in self.pairs.items() if a == title})
+        """The names that follow ``title`` in one run of capitalised words
+        ("General Qassem Soleimani" -> {"Qassem": 1, "Soleimani": 1})."""
+        return Counter({b: n for (a, b), n in self.links.items() if a == title})

