@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from service.batch import run as batch
 from service.cli.main import cli
+from service.engine.options import CleanOptions
 from service.engine.pipeline import RULE_PASSES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
@@ -95,7 +96,7 @@ def test_report_only_writes_nothing_and_exits_2_with_bad_files(tmp_path: Path):
 
 def test_second_run_over_an_unchanged_folder_does_no_cleaning_work(tmp_path: Path):
     src = _tree(tmp_path / "in", GOOD + CLEAN)
-    settings = batch.Settings(passes=RULE_PASSES)
+    settings = CleanOptions(passes=RULE_PASSES)
     opts = batch.Options(cache_dir=tmp_path / "cache", jobs=2)
     items, _ = batch.collect([str(src)])
     first = batch.run(items, settings, opts)
@@ -107,7 +108,7 @@ def test_second_run_over_an_unchanged_folder_does_no_cleaning_work(tmp_path: Pat
     (src / "clean.txt").write_text("who met him. in Syria.\n")  # one file changes: only it is cleaned
     third = batch.run(items, settings, opts)
     assert third.cleaned == 1 and third.from_cache == len(GOOD + CLEAN) - 1
-    other = batch.run(items, batch.Settings(passes=RULE_PASSES, apply="none"), opts)
+    other = batch.run(items, CleanOptions(passes=RULE_PASSES, apply="none"), opts)
     assert other.cleaned == len(GOOD + CLEAN)  # other settings: cleaned again
 
 

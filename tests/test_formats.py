@@ -11,7 +11,8 @@ import docx
 import pytest
 
 from service import formats
-from service.batch.run import Settings, build_cleaner, local_engine
+from service.engine.factory import get_cleaner as build_cleaner, local_engine
+from service.engine.options import CleanOptions as Settings
 from service.formats import bilingual
 from service.formats import Change, Fixed, MalformedFileError, Segment
 from service.formats.cleaning import clean_file
@@ -138,7 +139,7 @@ def test_source_names_repair_a_target_name_only_when_a_source_has_it(engine, tmp
 def test_bilingual_flags_are_suggestions_never_applied(tmp_path: Path):
     eng = local_engine(build_cleaner(Settings(passes=RULE_PASSES)), "all")
     result = clean_file((FIXTURES / "messages.po").read_bytes(), "po", eng)
-    flags = [e for e in result.edits if e["rule_id"].startswith("bilingual.")]
+    flags = [e.to_dict() for e in result.edits if e.rule_id.startswith("bilingual.")]
     assert {e["rule_id"] for e in flags} == {"bilingual.number-mismatch", "bilingual.url-mismatch",
                                              "bilingual.untranslated"}
     assert all(e["category"] == "consistency" and e["tier"] == "suggest" and not e["applied"] for e in flags)
@@ -216,7 +217,7 @@ def test_a_large_document_is_cleaned_in_chunks_with_the_same_result(engine, monk
     assert chunked.output == whole.output
     assert chunked.applied == whole.applied == 5 * 40
     assert chunked.suggestions == whole.suggestions and chunked.by_category == whole.by_category
-    assert [(e["start"], e["rule_id"], e["applied"]) for e in chunked.edits] == \
-        [(e["start"], e["rule_id"], e["applied"]) for e in whole.edits]
+    assert [(e.start, e.rule_id, e.applied) for e in chunked.edits] == \
+        [(e.start, e.rule_id, e.applied) for e in whole.edits]
     bom = clean_file(b"\xef\xbb\xbf" + data, "txt", engine)  # a byte-order mark stays, once
     assert bom.output == b"\xef\xbb\xbf" + whole.output

@@ -6,20 +6,20 @@ import json
 import time
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from service.errors import InputError, ServiceUnavailable
 from service.core.model import Edit
 from service.engine.pipeline import CleanResult, PassStatus
 
-if TYPE_CHECKING:  # the settings type only; batch imports this module
-    from service.batch.run import Settings
+if TYPE_CHECKING:
+    from service.engine.options import CleanOptions
 
 
 class RemoteEngine:
     """Cleans through a running mtclean service: ``POST /v1/jobs``, then polls the job."""
 
-    def __init__(self, url: str, settings: Settings):
+    def __init__(self, url: str, settings: CleanOptions):
         self.url = url.rstrip("/")
         self.settings = settings
 
@@ -75,5 +75,3 @@ class RemoteEngine:
         return CleanResult(text, result["cleaned"], edits, applied, [], passes, s.apply,
                            int(result.get("rounds", 1)), list(result.get("warnings", [])))
 
-
-_ENGINE: Callable[[str, frozenset[str]], CleanResult] | None = None

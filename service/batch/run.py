@@ -14,7 +14,6 @@
 """
 from __future__ import annotations
 
-import copy
 import glob
 import hashlib
 import json
@@ -33,13 +32,13 @@ from service.reporting import diffing
 from service.errors import InputTooLargeError, MtcleanError
 from service.formats import decode_text, format_name, get
 from service.formats.cleaning import FileResult, clean_file
+from service.engine.factory import Engine, engine_for, local_engine
+from service.engine.options import CleanOptions
 from service.engine.pipeline import CleanResult, Cleaner
-from service.passes.registry import PASS_ORDER
 from service.rulesets.loader import RULES_DIR, pack_files
-from service.core.textio import DEFAULT_MAX_BYTES
 from service.settings import get_settings
-from service.batch.remote import RemoteEngine
 
+__all__ = ["local_engine"]  # re-exported: the CLI cleans one file with it
 CACHE_VERSION = "1"
 BACKUP_SUFFIX = ".mtclean.bak"
 CACHE_DIRNAME = ".mtclean-cache"
@@ -51,35 +50,18 @@ ENGINE_PACKAGES = ("core", "engine", "passes", "rulesets", "formats", "batch")
 
 
 # -- settings ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Settings:
-    """What decides a file's result (all of it goes into the cache key)."""
-
-    rule_dirs: tuple[str, ...] = ()
-    glossary: frozenset[str] = frozenset()
-    source_langs: frozenset[str] | None = None
-    passes: tuple[str, ...] = PASS_ORDER
-    grammar: bool = False
-    apply: str = "auto"
-    encoding: str | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES
-    via: str | None = None
-    via_timeout: float = 600.0
-
-    def fingerprint(self) -> str:
-        """A hash of the settings, the rule files and mtclean's own code."""
-        h = hashlib.sha256()
-        h.update(json.dumps([CACHE_VERSION, sorted(self.glossary), sorted(self.source_langs or []),
-                             list(self.passes), self.grammar, self.apply, self.encoding, self.via,
-                             list(self.rule_dirs)]).encode())
-        code = Path(__file__).resolve().parents[1]
-        files = sorted(p for d in ENGINE_PACKAGES for p in (code / d).rglob("*.py"))
-        files += sorted(p for p in RULES_DIR.rglob("*") if p.is_file())
-        files += pack_files([Path(d) for d in self.rule_dirs])
-        for p in files:
-            h.update(str(p).encode())
-            h.update(p.read_bytes())
-        return h.hexdigest()
+def fingerprint(options: CleanOptions) -> str:
+    """A hash of the options, the rule files and mtclean's own code (the result cache's key)."""
+    h = hashlib.sha256()
+    h.update(json.dumps([CACHE_VERSION, options.fingerprint()]).encode())
+    code = Path(__file__).resolve().parents[1]
+    files = sorted(p for d in ENGINE_PACKAGES for p in (code / d).rglob("*.py"))
+    files += sorted(p for p in RULES_DIR.rglob("*") if p.is_file())
+    files += pack_files([Path(d) for d in options.rule_dirs])
+    for p in files:
+        h.update(str(p).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -166,39 +148,13 @@ def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[It
 
 
 # -- engines ----------------------------------------------------------------------------------
-def build_cleaner(settings: Settings) -> Cleaner:
-    """The local engine for these settings."""
-    grammar = None
-    if settings.grammar and "grammar" in settings.passes:
-        try:
-            from service.ops.languagetool import server_url
-            from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
-
-            grammar = GrammarPass(GrammarSettings(url=server_url()))
-        except ImportError:  # pragma: no cover - the grammar pass is optional
-            grammar = None
-    return Cleaner([Path(d) for d in settings.rule_dirs] or None, settings.glossary, settings.source_langs,
-                   settings.passes, grammar)
+_ENGINE: Engine | None = None
 
 
-def local_engine(cleaner: Cleaner, apply: str):
-    """An engine that cleans with ``cleaner`` and the file's extra names."""
-    def run_clean(text: str, extra: frozenset[str]) -> CleanResult:
-        c = cleaner
-        if extra - cleaner.glossary:
-            c = copy.copy(cleaner)
-            c.glossary = cleaner.glossary | extra
-        return c.clean(text, apply)
-    return run_clean
-
-
-def init_worker(settings: Settings) -> None:
-    """Process-pool initializer: one engine per worker process."""
+def init_worker(settings: CleanOptions) -> None:
+    """Process-pool initializer: one engine per worker process (from the one factory)."""
     global _ENGINE
-    if settings.via:
-        _ENGINE = RemoteEngine(settings.via, settings)
-    else:
-        _ENGINE = local_engine(build_cleaner(settings), settings.apply)
+    _ENGINE = engine_for(settings)
 
 
 def set_engine(engine: Callable[[str, frozenset[str]], CleanResult]) -> None:
@@ -213,7 +169,7 @@ class Task:
     """One file for a worker: where to read, where to write."""
 
     item: Item
-    settings: Settings
+    settings: CleanOptions
     target: str | None = None  # output-dir copy
     in_place: bool = False
     backup: bool = True
@@ -281,7 +237,7 @@ def describe_result(item: Item, data: bytes, res: FileResult, want_diff: bool,
            "suggestions": res.suggestions, "by_category": res.by_category, "passes": res.passes,
            "warnings": res.warnings, "segments": res.segments}
     if res.edits or not res.applied + res.suggestions:
-        out["edits"] = res.edits
+        out["edits"] = [e.to_dict() for e in res.edits]
     out["output_sha256"] = _sha(res.output) if res.changed else out["content_sha256"]
     if want_diff:
         out["diff"] = _diff(item.fmt, data, res.output, item.rel, encoding) if res.changed else ""
@@ -436,7 +392,7 @@ def _target(item: Item, opts: Options) -> str | None:
     return str(opts.output_dir / item.rel) if opts.output_dir else None
 
 
-def run(items: list[Item], settings: Settings, opts: Options, progress: "Progress | None" = None,
+def run(items: list[Item], settings: CleanOptions, opts: Options, progress: "Progress | None" = None,
         skipped_other: int = 0, cleaner: Cleaner | None = None) -> Summary:
     """Clean ``items``; outcomes come back in the order of ``items``."""
     t0 = time.perf_counter()
@@ -445,7 +401,7 @@ def run(items: list[Item], settings: Settings, opts: Options, progress: "Progres
     cache = None
     if opts.use_cache:
         folder = opts.cache_dir or (opts.output_dir / CACHE_DIRNAME if opts.output_dir else default_cache_dir())
-        cache = Cache(folder, settings.fingerprint())
+        cache = Cache(folder, fingerprint(settings))
     results: dict[int, dict[str, Any]] = {}
     todo: list[tuple[int, Task, str | None]] = []
     targets: dict[str, str] = {}

@@ -8,35 +8,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from service.reporting import diffing
-from service.reporting import report
-from service.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, MtcleanError, exit_code_of
-from service.settings import get_settings
-from service.core.glossary import load_glossary
-from service.engine.pipeline import Cleaner
-from service.passes.registry import PASS_ORDER
-from service.cli.project_config import load_defaults
 from service.core.textio import DEFAULT_MAX_BYTES, decode
+from service.engine.factory import Engine, engine_for, get_cleaner
+from service.engine.options import CleanOptions, load_config
+from service.errors import (EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, InputTooLargeError, InvalidOptions, MtcleanError,
+                            exit_code_of)
+from service.formats import NAMES as FORMAT_NAMES
+from service.formats.cleaning import FileResult
+from service.formats.document import clean_document
+from service.passes.registry import PASS_ORDER
+from service.reporting import report
 
 __all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FOUND", "cli", "main"]
 
 
-def _grammar_checker(enabled: bool):
-    if not enabled:
-        return None
-    try:
-        from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
-        from service.ops.languagetool import server_url
-    except ImportError:  # pragma: no cover - the grammar pass is optional at import time
-        return None
-    return GrammarPass(GrammarSettings(url=server_url()))
-
-
 def common_options(f):
-    """Options shared by check and clean."""
+    """Options shared by check, clean and review: together they make one :class:`CleanOptions`."""
     for option in reversed([
         click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
                      help="Extra rule pack file or directory (repeatable)."),
@@ -44,51 +35,74 @@ def common_options(f):
         click.option("--source-lang", default=None,
                      help="Source languages of the MT, comma-separated (vi,zh,ru...): only rules for "
                           "them (and for any language) run. Default: every rule."),
+        click.option("--source", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="The source-language text, paragraph-aligned with the input (names and numbers "
+                          "are checked against it)."),
         click.option("--no-grammar", is_flag=True, help="Skip the LanguageTool grammar pass."),
         click.option("--passes", default=",".join(PASS_ORDER), show_default=True,
                      help="Passes to run, comma-separated."),
         click.option("--encoding", default=None, help="Input encoding (default UTF-8, BOM honoured)."),
         click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=int,
                      help="Refuse inputs larger than this."),
+        click.option("--stdin-filename", default=None,
+                     help="The name of what standard input holds: its suffix gives the format (a.md)."),
+        click.option("--input-format", type=click.Choice(list(FORMAT_NAMES)), default=None,
+                     help="Clean the input as this format (default: from the file name; plain text for -)."),
     ]):
         f = option(f)
     return f
 
 
-def _cleaner(rule_dirs, glossary, source_lang, no_grammar, passes) -> Cleaner:
-    langs = frozenset(s.strip() for s in source_lang.split(",") if s.strip()) if source_lang else None
-    wanted = tuple(p.strip() for p in passes.split(",") if p.strip())
-    unknown = [p for p in wanted if p not in PASS_ORDER]
-    if unknown:
-        raise click.BadParameter(f"unknown pass {', '.join(unknown)}; passes are {', '.join(PASS_ORDER)}",
-                                 param_hint="--passes")
-    names = load_glossary(glossary) if glossary else frozenset()
-    grammar_wanted = not no_grammar and "grammar" in wanted and not get_settings().grammar_off
-    return Cleaner(list(rule_dirs), names, langs, wanted, _grammar_checker(grammar_wanted))
+def clean_options(ctx_params: dict[str, Any], apply: str = "auto") -> CleanOptions:
+    """The :class:`CleanOptions` of a command's parameters (``--passes`` errors are usage errors)."""
+    try:
+        return CleanOptions.from_cli(
+            rule_dirs=ctx_params.get("rule_dirs") or (), glossary=ctx_params.get("glossary"),
+            source_lang=ctx_params.get("source_lang"), no_grammar=ctx_params.get("no_grammar", False),
+            passes=ctx_params.get("passes"), encoding=ctx_params.get("encoding"),
+            max_bytes=ctx_params.get("max_bytes", DEFAULT_MAX_BYTES), apply=apply,
+            source=ctx_params.get("source"), fmt=ctx_params.get("input_format"), via=ctx_params.get("via"))
+    except InvalidOptions as exc:
+        if "--passes" in str(exc):
+            raise click.BadParameter(str(exc).split("--passes: ", 1)[-1], param_hint="--passes") from None
+        raise
 
 
-def _read(path: str, encoding: str | None, max_bytes: int) -> tuple[str, str]:
+def read_input(path: str, max_bytes: int, stdin_filename: str | None = None) -> tuple[str, bytes]:
+    """The display name and the bytes of a file, or of standard input for ``-``."""
     if path == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
-        return "<stdin>", decode(data, "<stdin>", encoding, max_bytes)
-    p = Path(path)
-    if not p.exists():
-        raise MtcleanError(f"{path}: no such file")
-    if p.is_dir():
-        raise MtcleanError(f"{path}: is a directory; give files (folders come with batch cleaning)")
-    try:
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise MtcleanError(f"{path}: cannot read: {exc.strerror}") from exc
-    return path, decode(data, path, encoding, max_bytes)
+        name = stdin_filename or "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise MtcleanError(f"{path}: no such file")
+        if p.is_dir():
+            raise MtcleanError(f"{path}: is a directory; give files (folders come with batch cleaning)")
+        try:
+            with p.open("rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise MtcleanError(f"{path}: cannot read: {exc.strerror}") from exc
+        name = path
+    if len(data) > max_bytes:
+        raise InputTooLargeError(f"{name}: over the limit of {max_bytes:,} bytes; split the file or raise --max-bytes")
+    return name, data
 
 
-def _warn_unavailable(result) -> None:
-    for name, st in result.passes.items():
-        if st.status == "unavailable":
-            click.echo(f"mtclean: warning: the {name} pass did not run: {st.message}", err=True)
-    for w in result.warnings:
+def clean_input(path: str, options: CleanOptions, stdin_filename: str | None = None,
+                engine: Engine | None = None) -> tuple[str, bytes, FileResult]:
+    """Read and clean one input through the one document entry point."""
+    name, data = read_input(path, options.max_bytes, stdin_filename)
+    if not data.strip():
+        decode(data, name, options.encoding, options.max_bytes)  # binary and decoding errors first
+    res = clean_document(data, filename=name, options=options, engine=engine)
+    return name, data, res
+
+
+def warn_unavailable(res: FileResult) -> None:
+    """Say which passes did not run, and the engine's warnings."""
+    for w in res.warnings:
         click.echo(f"mtclean: warning: {w}", err=True)
 
 
@@ -103,37 +117,75 @@ def _fail(exc: Exception) -> None:
 def cli(ctx: click.Context) -> None:
     """Find and fix machine-translation artefacts in English text.
 
-    Defaults for check and clean may be set in [tool.mtclean] of pyproject.toml.
+    Defaults for check, clean and review may be set in [tool.mtclean] of pyproject.toml
+    (kebab-case or snake_case keys: source-lang, glossary, rules, apply, no-grammar, passes...).
     """
-    try:
-        defaults = load_defaults()
-    except MtcleanError as exc:
-        _fail(exc)
+    defaults, problems = load_config()
+    ctx.obj = {"config_problems": problems}
     if defaults:
-        ctx.default_map = {"check": defaults, "clean": defaults}
+        review = {k: v for k, v in defaults.items() if k not in ("apply_mode", "fmt")}
+        ctx.default_map = {"check": defaults, "clean": defaults, "review": review}
+
+
+def _config_ok(ctx: click.Context) -> None:
+    """Stop a command [tool.mtclean] configures when the table has problems."""
+    problems = (ctx.find_root().obj or {}).get("config_problems") or []
+    if problems:
+        _fail(problems[0])
+
+
+def _text_lines(name: str, res: FileResult) -> str:
+    """One line per edit, like a linter: ``NAME:LINE:COL: [TIER] RULE (CATEGORY) 'old' -> 'new': message``."""
+    lines = []
+    for fe in res.edits:
+        e = fe.edit
+        where = f"{fe.line}:{fe.column}" if fe.line else fe.segment
+        mark = "fixed" if fe.applied else e.tier.value
+        alts = " | ".join(repr(r) for r in e.replacements)
+        lines.append(f"{name}:{where}: [{mark}] {e.rule_id} ({e.category}) {e.original!r} -> {alts}: {e.message}")
+    for pname, st in res.passes.items():
+        if st.get("status") == "unavailable":
+            lines.append(f"warning: pass '{pname}' unavailable: {st.get('message', '')}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def check_json(files: list[tuple[str, FileResult]]) -> dict[str, Any]:
+    """``check --format json``: one shape for one file or many; every edit with its file, line and column."""
+    edits, out_files = [], []
+    for name, res in files:
+        for fe in res.edits:
+            edits.append({"file": name, **fe.to_dict()})
+        out_files.append({"name": name, "format": res.format, "changed": res.changed, "segments": res.segments,
+                          "counts": {"found": res.applied + res.suggestions, "applied": res.applied,
+                                     "suggestions": res.suggestions},
+                          "passes": res.passes, "warnings": res.warnings})
+    return {"schema_version": report.SCHEMA_VERSION, "kind": "mtclean-check", "files": out_files, "edits": edits,
+            "counts": {"files": len(files), "found": len(edits), "files_with_edits": sum(1 for _, r in files if r.edits)}}
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @common_options
-def check(paths, fmt, rule_dirs, glossary, source_lang, no_grammar, passes, encoding, max_bytes):
+@click.pass_context
+def check(ctx, paths, fmt, **_params):
     """Report the edits mtclean would make (exit 1 when there are any)."""
+    _config_ok(ctx)
     try:
-        cleaner = _cleaner(rule_dirs, glossary, source_lang, no_grammar, passes)
+        options = clean_options(ctx.params, "auto")
+        engine = engine_for(options)
         found = False
-        outputs = []
+        files = []
         for path in paths:
-            name, text = _read(path, encoding, max_bytes)
-            result = cleaner.clean(text, "auto")
-            _warn_unavailable(result)
-            found = found or bool(result.edits)
+            name, _data, res = clean_input(path, options, ctx.params.get("stdin_filename"), engine)
+            warn_unavailable(res)
+            found = found or bool(res.edits)
             if fmt == "json":
-                outputs.append(report.to_json(result, name, include_text=False))
+                files.append((name, res))
             else:
-                click.echo(report.to_text(result, name), nl=False)
+                click.echo(_text_lines(name, res), nl=False)
         if fmt == "json":
-            click.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, ensure_ascii=False, indent=2))
+            click.echo(json.dumps(check_json(files), ensure_ascii=False, indent=2))
     except (MtcleanError, OSError) as exc:
         _fail(exc)
     sys.exit(EXIT_FOUND if found else EXIT_CLEAN)
@@ -157,31 +209,28 @@ def check(paths, fmt, rule_dirs, glossary, source_lang, no_grammar, passes, enco
               help="Where to keep results for resuming (default: OUTPUT_DIR/.mtclean-cache or the user cache).")
 @click.option("--no-cache", is_flag=True, help="Clean every file again, even an unchanged one.")
 @common_options
-def clean(paths, apply_mode, show_diff, fmt, in_place, no_backup, output_dir, report_path, via, jobs, cache_dir,
-          no_cache, rule_dirs, glossary, source_lang, no_grammar, passes, encoding, max_bytes):
+@click.pass_context
+def clean(ctx, paths, apply_mode, show_diff, fmt, in_place, no_backup, output_dir, report_path, via, jobs, cache_dir,
+          no_cache, **_params):
     """Clean files, folders (recursively) and globs: .txt .md .html .srt .vtt .po .pot .xliff .xlf .docx.
 
     With --output-dir or --in-place the cleaned files are written; with neither, a report is
     printed (but a single file, or - for standard input, is written cleaned to standard output).
     Exit status: 0 nothing left to review, 1 suggestions remain, 2 some files failed.
     """
+    _config_ok(ctx)
     if "-" in paths and (len(paths) > 1 or in_place or output_dir):
         _fail(MtcleanError("'-' (standard input) must be the only path, without --in-place or --output-dir"))
     if in_place and output_dir:
         _fail(MtcleanError("give --in-place or --output-dir, not both"))
     try:
-        cleaner = _cleaner(rule_dirs, glossary, source_lang, no_grammar, passes)
+        options = clean_options(ctx.params, apply_mode)
         single = len(paths) == 1 and not (in_place or output_dir) and (paths[0] == "-" or not Path(paths[0]).is_dir())
         if single and not any(c in paths[0] for c in "*?[") and not via:
-            sys.exit(_clean_one(cleaner, paths[0], apply_mode, show_diff, fmt, encoding, max_bytes, report_path))
+            sys.exit(_clean_one(options, paths[0], show_diff, fmt, report_path, ctx.params.get("stdin_filename")))
         from service.batch import run as batch
         from service.reporting import batch_report
 
-        settings = batch.Settings(
-            rule_dirs=tuple(str(d) for d in rule_dirs), glossary=cleaner.glossary,
-            source_langs=frozenset(s.strip() for s in source_lang.split(",") if s.strip()) if source_lang else None,
-            passes=cleaner.passes, grammar=cleaner.grammar is not None, apply=apply_mode, encoding=encoding,
-            max_bytes=max_bytes, via=via)
         opts = batch.Options(output_dir=output_dir, in_place=in_place, backup=not no_backup, jobs=jobs,
                              cache_dir=cache_dir, use_cache=not no_cache,
                              want_diff=bool(show_diff or report_path or fmt == "json"),
@@ -190,7 +239,7 @@ def clean(paths, apply_mode, show_diff, fmt, in_place, no_backup, output_dir, re
         items, skipped = batch.collect(paths, exclude)
         progress = batch.Progress(len(items))
         try:
-            summary = batch.run(items, settings, opts, progress, skipped, cleaner)
+            summary = batch.run(items, options, opts, progress, skipped, None if via else get_cleaner(options))
         finally:
             progress.stop()
         if show_diff:
@@ -198,9 +247,9 @@ def clean(paths, apply_mode, show_diff, fmt, in_place, no_backup, output_dir, re
                 if o.get("diff"):
                     click.echo(o["diff"], nl=False)
         if fmt == "json":
-            click.echo(json.dumps(batch_report.report_data(summary, settings), ensure_ascii=False, indent=2))
+            click.echo(json.dumps(batch_report.report_data(summary, options), ensure_ascii=False, indent=2))
         if report_path:
-            batch_report.write_report(report_path, summary, settings)
+            batch_report.write_report(report_path, summary, options)
         for line in batch.summary_lines(summary):
             click.echo(line, err=True)
         if report_path:
@@ -210,65 +259,34 @@ def clean(paths, apply_mode, show_diff, fmt, in_place, no_backup, output_dir, re
     sys.exit(batch.exit_status(summary))
 
 
-def _clean_one(cleaner, path, apply_mode, show_diff, fmt, encoding, max_bytes, report_path) -> int:
-    """One file (or standard input) cleaned to standard output, as before batch cleaning."""
-    from service.formats import format_name
-
-    kind = "txt" if path == "-" else format_name(path)
-    if kind != "txt":
-        return _clean_one_format(cleaner, path, kind, apply_mode, show_diff, fmt, encoding, max_bytes, report_path)
-    name, text = _read(path, encoding, max_bytes)
-    result = cleaner.clean(text, apply_mode)
-    _warn_unavailable(result)
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json(result, name), ensure_ascii=False, indent=2))
-    elif show_diff:
-        click.echo(diffing.unified(text, result.cleaned, name), nl=False)
-    else:
-        sys.stdout.write(result.cleaned)
-        sys.stdout.flush()
-    if report_path:
-        from service.batch import run as batch
-
-        body = json.dumps(report.to_json(result, name), ensure_ascii=False, indent=2)
-        if report_path.suffix.lower() in (".html", ".htm"):
-            body = ("<!doctype html><meta charset=utf-8><title>mtclean report</title><pre>"
-                    + diffing.html_inline(text, result.cleaned) + "</pre>\n")
-        batch.atomic_write(report_path, body.encode("utf-8"))
-    return EXIT_FOUND if result.suggestions else EXIT_CLEAN
-
-
-def _clean_one_format(cleaner, path, kind, apply_mode, show_diff, fmt, encoding, max_bytes, report_path) -> int:
-    """One file of another format cleaned to standard output (bytes as the format writes them)."""
+def _clean_one(options: CleanOptions, path: str, show_diff: bool, fmt: str, report_path: Path | None,
+               stdin_filename: str | None) -> int:
+    """One file (or standard input) cleaned to standard output, through the one document entry point."""
     from service.batch import run as batch
     from service.reporting import batch_report
-    from service.formats.cleaning import clean_file
 
-    p = Path(path)
-    if not p.is_file():
-        raise MtcleanError(f"{path}: no such file")
-    if p.stat().st_size > max_bytes:
-        raise MtcleanError(f"{path}: {p.stat().st_size:,} bytes is over the limit of {max_bytes:,}; "
-                           "split the file or raise --max-bytes")
-    data = p.read_bytes()
-    res = clean_file(data, kind, batch.local_engine(cleaner, apply_mode), encoding, path)
-    for w in res.warnings:
-        click.echo(f"mtclean: warning: {w}", err=True)
-    item = batch.Item(path, p.name, kind)
-    outcome = {"path": path, "rel": p.name, "format": kind, "cached": False,
-               **batch.describe_result(item, data, res, True, encoding)}
-    settings = batch.Settings(glossary=cleaner.glossary, passes=cleaner.passes, apply=apply_mode,
-                              encoding=encoding, max_bytes=max_bytes)
+    name, data, res = clean_input(path, options, stdin_filename)
+    warn_unavailable(res)
+    item = batch.Item(path, Path(name).name, res.format)
+    outcome = {"path": path, "rel": item.rel, "format": res.format, "cached": False,
+               **batch.describe_result(item, data, res, True, options.encoding)}
     summary = batch.Summary(outcomes=[outcome], cleaned=1)
     if fmt == "json":
-        click.echo(json.dumps(batch_report.report_data(summary, settings), ensure_ascii=False, indent=2))
+        if res.format == "txt" and res.result is not None:
+            body = report.to_json(res.result, name)
+        else:
+            body = batch_report.report_data(summary, options)
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
     elif show_diff:
-        click.echo(outcome["diff"], nl=False)
-    else:
+        click.echo(outcome["diff"] or "", nl=False)
+    elif res.format == "txt" and res.result is not None:  # text to the terminal, in its encoding
+        sys.stdout.write(res.result.cleaned)
+        sys.stdout.flush()
+    else:  # bytes as the format writes them
         sys.stdout.buffer.write(res.output)
         sys.stdout.flush()
     if report_path:
-        batch_report.write_report(report_path, summary, settings)
+        batch_report.write_report(report_path, summary, options)
     return batch.exit_status(summary)
 
 

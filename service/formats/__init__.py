@@ -42,6 +42,21 @@ class Segment:
     locator: str
     source: str | None = None
     protected: tuple[tuple[int, int], ...] = ()
+    #: where the text is in the file: ``(segment offset, line, column)`` anchors, sorted; from an
+    #: anchor on, each newline of ``text`` is a new line of the file (empty: not known)
+    places: tuple[tuple[int, int, int], ...] = ()
+
+    def position(self, offset: int) -> tuple[int, int] | None:
+        """1-based (line, column) in the file of ``text[offset]``, or None when not known."""
+        if not self.places:
+            return None
+        k = max(0, bisect.bisect_right(self.places, (offset, 1 << 62, 0)) - 1)
+        at, line, col = self.places[k]
+        piece = self.text[at:offset]
+        nl = piece.rfind("\n")
+        if nl < 0:
+            return line, col + len(piece)
+        return line + piece.count("\n"), len(piece) - nl
 
 
 @dataclass(frozen=True)
@@ -143,8 +158,16 @@ class Slice:
 
 
 def slices_to_segments(text: str, slices: list[Slice]) -> list[Segment]:
-    """Segments of the slices' text."""
-    return [Segment(text[s.start:s.end], s.locator, s.source, s.protected) for s in slices]
+    """Segments of the slices' text (with where each starts in the file)."""
+    starts = line_starts(text)
+    return [Segment(text[s.start:s.end], s.locator, s.source, s.protected, (place(starts, s.start),))
+            for s in slices]
+
+
+def place(starts: list[int], offset: int, at: int = 0) -> tuple[int, int, int]:
+    """The anchor ``(at, line, column)`` of a file offset, given where the file's lines start."""
+    line = line_of(starts, offset)
+    return at, line, offset - starts[line - 1] + 1
 
 
 def rebuild_slices(text: str, slices: list[Slice], fixes: Sequence[Fixed], escape=None) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from service.core.document import PARAGRAPH_BREAK
 from service.core.inventory import NameInventory, is_common_word
+from service.core.offsets import LineIndex, Utf16Index
 from service.core.model import Edit
 from service.engine.pipeline import CleanResult, PassStatus
 from service.formats import bilingual
@@ -33,19 +34,62 @@ CHUNK_CHARS = 1_000_000
 Engine = Callable[[str, frozenset[str]], CleanResult]
 
 
+@dataclass(frozen=True)
+class FileEdit:
+    """One edit of a file: the engine's :class:`Edit` in the coordinates of its segment, the
+    segment's locator, the line and column in the file (0 when the format has none, e.g. docx)
+    and whether it was applied."""
+
+    edit: Edit
+    segment: str
+    applied: bool
+    line: int = 0
+    column: int = 0
+    start_utf16: int = -1
+    end_utf16: int = -1
+    #: the edit in the engine's coordinates (the segments joined), for a review of the file
+    origin: Edit | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def rule_id(self) -> str:
+        return self.edit.rule_id
+
+    @property
+    def category(self) -> str:
+        return self.edit.category
+
+    @property
+    def start(self) -> int:
+        return self.edit.start
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (the edit's fields, ``segment``, ``applied``, ``line``, ``column``)."""
+        d = self.edit.to_dict()
+        d["segment"] = self.segment
+        d["applied"] = self.applied
+        if self.start_utf16 >= 0:
+            d["start_utf16"], d["end_utf16"] = self.start_utf16, self.end_utf16
+        if self.line:
+            d["line"], d["column"] = self.line, self.column
+        return d
+
+
 @dataclass
 class FileResult:
     """What cleaning one file produced."""
 
     output: bytes
     changed: bool
-    edits: list[dict[str, Any]] = field(default_factory=list)
+    edits: list[FileEdit] = field(default_factory=list)
     applied: int = 0
     suggestions: int = 0
     by_category: dict[str, dict[str, int]] = field(default_factory=dict)
     passes: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     segments: int = 0
+    format: str = "txt"
+    #: the engine's result on the joined text (None for a large file cleaned chunk by chunk)
+    result: CleanResult | None = None
 
 
 def _overlaps(spans: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
@@ -82,20 +126,22 @@ class _Joined:
         return out
 
 
-def _report(edit: Edit, seg: Segment, start: int, applied: bool) -> dict[str, Any]:
-    d = edit.to_dict()
-    d["start"], d["end"] = start, start + (edit.end - edit.start)
-    d["segment"] = seg.locator
-    d["applied"] = applied
-    return d
+def _report(edit: Edit, seg: Segment, start: int, applied: bool, index: Utf16Index | None = None) -> FileEdit:
+    moved = edit if edit.start == start else replace(edit, start=start, end=start + (edit.end - edit.start))
+    where = seg.position(start)
+    line, column = where if where else (0, 0)
+    index = index or Utf16Index(seg.text)
+    return FileEdit(moved, seg.locator, applied, line, column, index.to_utf16(moved.start), index.to_utf16(moved.end),
+                    origin=edit)
 
 
 def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bool = True
-              ) -> tuple[list[list[Change]], list[dict[str, Any]], list[Edit]]:
+              ) -> tuple[list[list[Change]], list[FileEdit], list[Edit]]:
     """Per-segment changes, report entries (only category and applied without ``detail``), and
     the edits applied (in joined coordinates)."""
     changes: list[list[Change]] = [[] for _ in joined.segments]
-    report: list[dict[str, Any]] = []
+    report: list[FileEdit] = []
+    indexes: dict[int, Utf16Index] = {}
     applied_keys = {e.key() for e in result.applied}
     taken: list[Edit] = []
     for edit in result.edits:
@@ -126,7 +172,9 @@ def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bo
                 ok = False
         if ok:
             taken.append(edit)
-        report.append(_report(edit, seg0, a0, ok) if detail else {"category": edit.category, "applied": ok})
+        if detail and i0 not in indexes:
+            indexes[i0] = Utf16Index(seg0.text)
+        report.append(_report(edit, seg0, a0, ok, indexes[i0]) if detail else FileEdit(edit, "", ok))
     return changes, report, taken
 
 
@@ -204,7 +252,8 @@ def _clean_large_text(data: bytes, engine: Engine, encoding: str | None, name: s
     bounds = chunk_bounds(text)
     names = document_names(text, bounds)
     pieces: list[bytes] = [codec.bom]
-    report: list[dict[str, Any]] = []
+    report: list[FileEdit] = []
+    lines = LineIndex(text) if detail else None
     by_cat: dict[str, Counter[str]] = {}
     passes: dict[str, PassStatus] = {}
     warnings: list[str] = []
@@ -215,10 +264,9 @@ def _clean_large_text(data: bytes, engine: Engine, encoding: str | None, name: s
         for e in r.edits:
             ok = e.key() in taken
             by_cat.setdefault(e.category, Counter())["applied" if ok else "suggested"] += 1
-            if detail:
-                d = e.to_dict()
-                d["start"], d["end"], d["segment"], d["applied"] = e.start + a, e.end + a, "text", ok
-                report.append(d)
+            if lines is not None:
+                line, column = lines.line_col(e.start + a)
+                report.append(FileEdit(replace(e, start=e.start + a, end=e.end + a), "text", ok, line, column))
         _add_passes(passes, r.passes)
         warnings += [f"chunk {i + 1}: {w}" for w in r.warnings]
         del r
@@ -268,13 +316,13 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
     else:
         fixes = [Fixed(_compose(s.text, c) if c else s.text, tuple(c)) for s, c in zip(segments, changes)]
     for seg in segments:
-        report.extend(_report(f, seg, f.start, False) for f in bilingual.flags(seg))
+        report.extend(replace(_report(f, seg, f.start, False), origin=None) for f in bilingual.flags(seg))
     output = module.rebuild(data, fixes, encoding=encoding, name=name) if any(changes) else data
     del fixes
     by_cat: dict[str, Counter[str]] = {}
-    for d in report:
-        by_cat.setdefault(d["category"], Counter())["applied" if d["applied"] else "suggested"] += 1
-    applied = sum(1 for d in report if d["applied"])
+    for fe in report:
+        by_cat.setdefault(fe.category, Counter())["applied" if fe.applied else "suggested"] += 1
+    applied = sum(1 for fe in report if fe.applied)
     total = len(report)
     if not detail:
         report = []
@@ -287,4 +335,4 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
         suggestions=total - applied,
         by_category={k: {"applied": v["applied"], "suggested": v["suggested"]} for k, v in by_cat.items()},
         passes={k: dict(vars(v)) for k, v in result.passes.items()}, warnings=warnings,
-        segments=len(segments))
+        segments=len(segments), format=fmt, result=result)

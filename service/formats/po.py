@@ -12,7 +12,7 @@ from typing import Sequence
 
 import polib
 
-from service.formats import Fixed, MalformedFileError, Segment, decode_text
+from service.formats import Fixed, MalformedFileError, Segment, decode_text, line_starts, place
 
 PARAGRAPHS = False
 BINARY = False
@@ -162,7 +162,17 @@ def _targets(text: str, name: str) -> list[_Target]:
 def extract(data: bytes, encoding: str | None = None, name: str = "input") -> list[Segment]:
     """Each non-empty translation, with its msgid as the source."""
     text, _ = decode_text(data, name, encoding, len(data) + 1)
-    return [Segment(t.literal.text, t.locator, t.source) for t in _targets(text, name)]
+    starts = line_starts(text)
+    return [Segment(t.literal.text, t.locator, t.source, places=_places(t.literal, starts)) for t in _targets(text, name)]
+
+
+def _places(lit: _Literal, starts: list[int]) -> tuple[tuple[int, int, int], ...]:
+    """An anchor where each quoted piece of the literal begins (escapes do not start lines)."""
+    out = []
+    for i in range(len(lit.text)):
+        if i == 0 or lit.starts[i] > lit.ends[i - 1]:
+            out.append(place(starts, lit.starts[i], i))
+    return tuple(out)
 
 
 def _escape(s: str) -> str:

@@ -12,7 +12,7 @@ BINARY = False
 def extract(data: bytes, encoding: str | None = None, name: str = "input") -> list[Segment]:
     """The file's text as one segment."""
     text, _codec = decode_text(data, name, encoding, max_bytes=len(data) + 1)
-    return [Segment(text, "text")]
+    return [Segment(text, "text", places=((0, 1, 1),))]
 
 
 def rebuild(data: bytes, fixes: Sequence[Fixed], encoding: str | None = None, name: str = "input") -> bytes:

@@ -18,7 +18,7 @@ from xml.parsers import expat
 import regex
 from translate.storage import xliff as ttxliff
 
-from service.formats import Fixed, MalformedFileError, Segment, decode_text, line_of, line_starts
+from service.formats import Fixed, MalformedFileError, Segment, decode_text, line_of, line_starts, place
 
 PARAGRAPHS = False
 BINARY = False
@@ -93,7 +93,9 @@ def _targets(text: str, data: bytes, name: str) -> list[_Target]:
 def extract(data: bytes, encoding: str | None = None, name: str = "input") -> list[Segment]:
     """Each non-empty target, with its source."""
     text, _ = decode_text(data, name, encoding, len(data) + 1)
-    return [Segment(text[t.start:t.end], t.locator, t.source, t.protected) for t in _targets(text, data, name)]
+    starts = line_starts(text)
+    return [Segment(text[t.start:t.end], t.locator, t.source, t.protected, (place(starts, t.start),))
+            for t in _targets(text, data, name)]
 
 
 def _escape(s: str) -> str:

@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from service.batch.run import Summary, atomic_write, exit_status
+from service.engine.options import CleanOptions as Settings
 from service.reporting.report import SCHEMA_VERSION
 
-from service.batch.run import Settings, Summary, atomic_write, exit_status
+REPORTED = ("rule_dirs", "glossary", "source_langs", "passes", "grammar", "apply", "encoding", "max_bytes", "via",
+            "via_timeout", "variant", "format")
 
 
 # -- reports ----------------------------------------------------------------------------------
 def report_data(summary: Summary, settings: Settings) -> dict[str, Any]:
     """The JSON report."""
-    s = asdict(settings)
+    s = settings.model_dump(mode="json", include=set(REPORTED))
+    s = {k: s[k] for k in REPORTED}
     s["glossary"] = sorted(settings.glossary)
     s["source_langs"] = sorted(settings.source_langs) if settings.source_langs else None
     return {"schema_version": SCHEMA_VERSION, "kind": "mtclean-batch", "settings": s,

@@ -14,6 +14,7 @@ to standard output (``--diff``: the unified diff instead).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import tempfile
@@ -22,11 +23,12 @@ from typing import Any, TextIO
 
 import click
 
-from service.review import decisions as reviewing
-from service.errors import MtcleanError
-from service.passes.registry import PASS_ORDER
+from service.cli.main import common_options
+from service.core.model import Edit
+from service.engine.pipeline import CleanResult
+from service.errors import MtcleanError, exit_code_of
 from service.reporting.report import edit_dicts
-from service.core.textio import DEFAULT_MAX_BYTES
+from service.review import decisions as reviewing
 
 HELP = """\
 y - accept this edit
@@ -137,19 +139,16 @@ def walk(text: str, edits: list[reviewing.ReviewEdit], answers: TextIO, out: Tex
 @click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff instead of the text.")
 @click.option("--all", "ask_all", is_flag=True, help="Ask about the auto edits too (else they are applied).")
 @click.option("--context", "context_chars", default=60, show_default=True, help="Characters of context each side.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Extra rule pack file or directory (repeatable).")
-@click.option("--glossary", type=click.Path(path_type=Path), help="Names to keep and repair to.")
-@click.option("--source-lang", default=None, help="Source languages of the MT, comma-separated (vi,zh,ru...).")
-@click.option("--no-grammar", is_flag=True, help="Skip the LanguageTool grammar pass.")
-@click.option("--passes", default=",".join(PASS_ORDER), show_default=True, help="Passes to run, comma-separated.")
-@click.option("--encoding", default=None, help="Input encoding (default UTF-8, BOM honoured).")
-@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=int, help="Refuse inputs larger than this.")
-def review_command(path, output, in_place, show_diff, ask_all, context_chars, rule_dirs, glossary, source_lang,
-                   no_grammar, passes, encoding, max_bytes) -> None:
-    """Review the suggestions for PATH one by one (answers are read from standard input)."""
-    from service.cli.main import EXIT_ERROR, _cleaner, _read, _warn_unavailable
+@common_options
+@click.pass_context
+def review_command(ctx, path, output, in_place, show_diff, ask_all, context_chars, **_params) -> None:
+    """Review the suggestions for PATH one by one (answers are read from standard input).
 
+    Any format clean takes: only the translatable text is reviewed (never a PO msgid, markup
+    or a subtitle timing), and the file is written back in its format."""
+    from service.cli.main import _config_ok, clean_input, clean_options, warn_unavailable
+
+    _config_ok(ctx)
     err = sys.stderr
     try:
         if str(path) == "-":
@@ -158,11 +157,13 @@ def review_command(path, output, in_place, show_diff, ask_all, context_chars, ru
             raise MtcleanError("give --in-place or --output, not both")
         if in_place and show_diff:
             raise MtcleanError("--diff prints the diff; it does not go with --in-place")
-        cleaner = _cleaner(rule_dirs, glossary, source_lang, no_grammar, passes)
-        name, text = _read(str(path), encoding, max_bytes)
-        result = cleaner.clean(text, "auto")
-        _warn_unavailable(result)
-        edits = reviewing.review_edits(name, edit_dicts(result))
+        options = clean_options(ctx.params, "auto")
+        name, data, res = clean_input(str(path), options)
+        warn_unavailable(res)
+        assert res.result is not None
+        text = res.result.original  # the translatable text (the segments joined)
+        found = [fe.origin for fe in res.edits if fe.origin is not None]
+        edits = reviewing.review_edits(name, edit_dicts(replace_edits(res.result, found)))
         auto = sum(e.is_auto for e in edits)
         click.echo(f"mtclean: {name}: {len(edits)} edits, {len(edits) - auto} suggestions "
                    f"({auto} auto edits are applied unless you reject them{'' if ask_all else '; --all asks about them'})",
@@ -174,16 +175,60 @@ def review_command(path, output, in_place, show_diff, ask_all, context_chars, ru
                        + (f" ({c['winner_rule_id']})" if c.get("winner_rule_id") else ""), file=err)
         click.echo(f"mtclean: accepted {tally['accept']}, rejected {tally['reject']}, modified {tally['modify']}, "
                    f"skipped {tally['skip']}; {len(doc.applied)} edits in the text", file=err)
-        body = reviewing.diff(text, doc.text, name) if show_diff else doc.text
+        if res.format == "txt":
+            original, reviewed = text, doc.text
+            out_bytes = None
+        else:  # written back through the format: markup, msgids and timings stay as they were
+            out_bytes = _rebuild(data, name, options, res.result, edits, doc, decisions)
+            original = data.decode("utf-8", "replace")
+            reviewed = out_bytes.decode("utf-8", "replace")
+        body = reviewing.diff(original, reviewed, name) if show_diff else reviewed
         if in_place:
-            _write_atomic(path, doc.text)
+            _write_out(path, doc.text if out_bytes is None else out_bytes)
             click.echo(f"mtclean: {path} rewritten", file=err)
         elif output:
-            _write_atomic(output, body)
+            _write_out(output, body if (show_diff or out_bytes is None) else out_bytes)
             click.echo(f"mtclean: written to {output}", file=err)
+        elif out_bytes is not None and not show_diff:
+            sys.stdout.buffer.write(out_bytes)
+            sys.stdout.flush()
         else:
             sys.stdout.write(body)
             sys.stdout.flush()
     except (MtcleanError, OSError) as exc:
         click.echo(f"mtclean: error: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(exit_code_of(exc))
+
+
+def replace_edits(result: CleanResult, edits: list[Edit]) -> CleanResult:
+    """``result`` with only ``edits`` (those the file's format lets through)."""
+    keep = {e.key() for e in edits}
+    return dataclasses.replace(result, edits=[e for e in result.edits if e.key() in keep],
+                               applied=[e for e in result.applied if e.key() in keep])
+
+
+def _rebuild(data: bytes, name: str, options: Any, result: CleanResult, edits: list[reviewing.ReviewEdit],
+             doc: reviewing.Reviewed, decisions: dict[str, dict[str, Any]]) -> bytes:
+    """The file with the accepted edits written through its format."""
+    from service.formats.document import clean_document
+
+    accepted = []
+    for e in edits:
+        if e.id in doc.applied:
+            _take, replacement = reviewing.chosen(e.edit, decisions.get(e.id))
+            accepted.append(dataclasses.replace(e.edit, replacements=(replacement,)))
+
+    def engine(text: str, _extra: frozenset[str]) -> CleanResult:
+        return CleanResult(text, doc.text, accepted, accepted, [], {}, "all")
+
+    return clean_document(data, filename=name, options=options, engine=engine).output
+
+
+def _write_out(path: Path, body: str | bytes) -> None:
+    if isinstance(body, bytes):
+        from service.batch.run import atomic_write
+
+        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        atomic_write(path, body, mode)
+    else:
+        _write_atomic(path, body)

@@ -1,0 +1,243 @@
+"""How to clean: ONE typed :class:`CleanOptions`, built from the command line, from JSON (the
+API, a job) or from ``[tool.mtclean]`` in pyproject.toml, with a :meth:`~CleanOptions.fingerprint`
+that keys the engine cache (:mod:`service.engine.factory`) and the batch result cache.
+
+``[tool.mtclean]`` keys are the long option names, kebab-case or snake_case
+(``source-lang = "vi"``, ``no-grammar = true``, ``rules = ["house-rules"]``); relative paths are
+taken from the file's folder; options given on the command line win.  An unknown key is
+reported (naming the known ones) by the commands the table configures (check, clean, review),
+which then stop; every other command (serve, doctor, --help) runs regardless.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from service.core.textio import DEFAULT_MAX_BYTES
+from service.errors import InvalidOptions, RuleError
+from service.passes import registry
+
+ApplyMode = Literal["auto", "all", "none"]
+APPLY_MODES: tuple[str, ...] = ("auto", "all", "none")
+
+
+def _split(value: Any) -> Any:
+    if isinstance(value, str):
+        return [s.strip() for s in value.split(",") if s.strip()]
+    return value
+
+
+class CleanOptions(BaseModel):
+    """Everything that decides what cleaning a document gives."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    apply: ApplyMode = "auto"
+    passes: tuple[str, ...] = Field(default_factory=registry.default_names)
+    source_langs: frozenset[str] | None = None
+    glossary: frozenset[str] = frozenset()
+    rule_dirs: tuple[str, ...] = ()
+    grammar: bool = True
+    variant: str = "en-US"
+    source: str | None = None  # the source-language text, paragraph-aligned with the target
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    format: str | None = None  # a format name (service.formats.NAMES); None: from the file name
+    via: str | None = None  # clean through a running mtclean service
+    via_timeout: float = 600.0
+
+    @field_validator("passes", mode="before")
+    @classmethod
+    def _passes(cls, v: Any) -> Any:
+        v = _split(v)
+        if v is None:
+            return registry.default_names()
+        try:
+            return registry.validate(list(v))
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("source_langs", mode="before")
+    @classmethod
+    def _langs(cls, v: Any) -> Any:
+        v = _split(v)
+        if not v:
+            return None
+        out = set()
+        for s in v:
+            if not isinstance(s, str) or not (2 <= len(s.strip()) <= 3 and s.strip().isalpha()
+                                              and s.strip().isascii()):
+                raise ValueError(f"{s!r} is not a language code (two or three letters: vi, zh, ru)")
+            out.add(s.strip().lower())
+        return frozenset(out)
+
+    @field_validator("glossary", mode="before")
+    @classmethod
+    def _names(cls, v: Any) -> Any:
+        if v is None:
+            return frozenset()
+        if isinstance(v, (list, tuple, set, frozenset)):
+            if not all(isinstance(n, str) and n.strip() and len(n) <= 200 for n in v):
+                raise ValueError("glossary names must be non-empty strings of at most 200 characters")
+            return frozenset(n.strip() for n in v)
+        return v
+
+    @field_validator("rule_dirs", mode="before")
+    @classmethod
+    def _dirs(cls, v: Any) -> Any:
+        v = _split(v)
+        return tuple(str(d) for d in v) if v else ()
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        from service.formats import NAMES
+
+        v = v.lower().lstrip(".")
+        if v in ("text", "plain"):
+            v = "txt"
+        if v not in NAMES:
+            raise ValueError(f"unknown format {v!r}; formats are {', '.join(NAMES)}")
+        return v
+
+    # -- what the engine needs ------------------------------------------------------------------
+    @property
+    def uses_grammar(self) -> bool:
+        """True when the grammar pass is wanted (it may still be unavailable)."""
+        return self.grammar and "grammar" in self.passes
+
+    def engine_key(self) -> str:
+        """A hash of what the engine is built from (not the apply mode or I/O settings)."""
+        data = [sorted(self.glossary), sorted(self.source_langs or []), list(self.passes), self.uses_grammar,
+                self.variant, list(self.rule_dirs), self.via]
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+    def fingerprint(self) -> str:
+        """A hash of every option that decides a result (for caches)."""
+        data = self.model_dump(mode="json", exclude={"max_bytes", "via_timeout"})
+        data = {k: sorted(v) if isinstance(v, list) and k in ("glossary", "source_langs") else v
+                for k, v in data.items()}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    # -- builders -------------------------------------------------------------------------------
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None, **extra: Any) -> "CleanOptions":
+        """From an API request's ``options`` (``source_lang`` list or string, ``glossary`` names)."""
+        raw = dict(data or {})
+        if "source_lang" in raw:
+            raw["source_langs"] = raw.pop("source_lang")
+        raw.update({k: v for k, v in extra.items() if v is not None})
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            raise invalid(exc) from None
+
+    def to_json(self) -> dict[str, Any]:
+        """The options as the API takes them (a job record keeps this)."""
+        out: dict[str, Any] = {"apply": self.apply, "passes": list(self.passes)}
+        if self.source_langs:
+            out["source_lang"] = sorted(self.source_langs)
+        if self.glossary:
+            out["glossary"] = sorted(self.glossary)
+        if not self.grammar:
+            out["grammar"] = False
+        if self.variant != "en-US":
+            out["variant"] = self.variant
+        if self.source is not None:
+            out["source"] = self.source
+        if self.format:
+            out["format"] = self.format
+        return out
+
+    @classmethod
+    def from_cli(cls, *, rule_dirs: Any = (), glossary: Path | str | None = None, source_lang: str | None = None,
+                 no_grammar: bool = False, passes: str | None = None, encoding: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES, apply: str = "auto", source: Path | str | None = None,
+                 fmt: str | None = None, via: str | None = None) -> "CleanOptions":
+        """From the command line's options (the glossary and source files are read here)."""
+        from service.core.glossary import load_glossary
+        from service.settings import get_settings
+
+        names = load_glossary(Path(glossary)) if glossary else frozenset()
+        source_text = None
+        if source:
+            try:
+                source_text = Path(source).read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise InvalidOptions(f"--source {source}: cannot read: {exc.strerror or exc}") from exc
+        try:
+            return cls(rule_dirs=tuple(str(d) for d in rule_dirs or ()), glossary=names, source_langs=source_lang,
+                       grammar=not no_grammar and not get_settings().grammar_off,
+                       passes=passes if passes is not None else registry.default_names(),
+                       encoding=encoding, max_bytes=max_bytes, apply=apply, source=source_text,
+                       format=fmt, via=via)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            raise invalid(exc, cli=True) from None
+
+
+def invalid(exc: ValidationError, cli: bool = False) -> InvalidOptions:
+    """One message for every problem pydantic found."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "body"
+        if cli:
+            where = "--" + where.replace("_", "-").replace("source-langs", "source-lang").replace("rule-dirs", "rules")
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}")
+    hint = "" if cli else ". See GET /v1/openapi.json"
+    return InvalidOptions(("invalid options: " if cli else "invalid request: ") + "; ".join(parts) + hint)
+
+
+# -- [tool.mtclean] ------------------------------------------------------------------------------
+#: key -> the click parameter it sets
+CONFIG_KEYS: dict[str, str] = {
+    "source_lang": "source_lang", "glossary": "glossary", "rules": "rule_dirs", "apply": "apply_mode",
+    "no_grammar": "no_grammar", "passes": "passes", "encoding": "encoding", "max_bytes": "max_bytes",
+    "format": "fmt", "source": "source",
+}
+PATH_KEYS = {"glossary", "rules", "source"}
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start``."""
+    for folder in [start, *start.parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(start: Path | None = None) -> tuple[dict[str, Any], list[RuleError]]:
+    """``[tool.mtclean]`` as click parameter defaults (empty when there is none), and the
+    problems found in it (an unreadable file, unknown keys), for the commands it configures to
+    report; the keys that are fine are kept either way."""
+    path = find_pyproject(start or Path.cwd())
+    if path is None:
+        return {}, []
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("mtclean", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return {}, [RuleError(f"{path}: cannot read [tool.mtclean]: {exc}")]
+    if not isinstance(table, dict):
+        return {}, [RuleError(f"{path}: [tool.mtclean] must be a table")]
+    out: dict[str, Any] = {}
+    problems: list[RuleError] = []
+    known = ", ".join(sorted(k.replace("_", "-") for k in CONFIG_KEYS))
+    for raw_key, value in table.items():
+        key = raw_key.replace("-", "_")
+        if key not in CONFIG_KEYS:
+            problems.append(RuleError(f"{path}: [tool.mtclean]: unknown key {raw_key!r}; known: {known}"))
+            continue
+        if key in PATH_KEYS:
+            values = value if isinstance(value, list) else [value]
+            resolved = [str((path.parent / str(v)).resolve()) for v in values]
+            value = resolved if key == "rules" else resolved[0]
+        out[CONFIG_KEYS[key]] = value
+    return out, problems
