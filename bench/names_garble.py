@@ -265,7 +265,7 @@ def find_edits(text: str, glossary: frozenset[str] = frozenset(), source: str | 
             glossary = glossary | source_names([Segment(text, "1", source)])
         doc = Document(text, glossary)
     edits = list(names_pass.find(doc))
-    for module in ("service.passes.source", "service.passes.exonyms"):
+    for module in ("service.passes.source",):
         try:
             mod = __import__(module, fromlist=["find"])
         except ImportError:

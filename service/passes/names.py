@@ -279,11 +279,13 @@ class Repairer:
         if word in self._word_cache:
             return self._word_cache[word]
         out = None
-        if not self._untouchable(word) and word not in _TITLE_SET:
-            consistent = self.inv.count(word) >= 2
-            if not consistent or _STRONG_STUTTER.search(word):
+        settled = self._untouchable(word) or self.inv.count(word) >= 2
+        if word not in _TITLE_SET and not is_common_word(word):
+            # a syllable three times over is a garble even in a name used consistently or listed
+            # (a chunk's glossary holds the whole document's frequent words)
+            if not settled or _STRONG_STUTTER.search(word):
                 out = self._stutter(word) or self._fused_title(word)
-            if out is None and not consistent:
+            if out is None and not settled:
                 out = self._ending(word)
         self._word_cache[word] = out
         return out
