@@ -73,10 +73,19 @@ def test_a_second_check_of_the_same_text_sends_nothing(lt_url):
 
 def test_small_chunks_find_the_same_errors(lt_url):
     text = "He ate a apple.\n\nThe plan failed , he said.\n\nShe bought an unique gift."
-    one = check(lt_url, text)
-    many = check(lt_url, text, chunk_chars=20, concurrency=2)
+    one = check(lt_url, text, isolate_paragraphs=False)
+    many = check(lt_url, text, chunk_chars=20, concurrency=2, isolate_paragraphs=False)
     assert many.requests == 3 and one.requests == 1
     assert [e.key() for e in many.edits] == [e.key() for e in one.edits]
+
+
+def test_rules_never_see_a_neighbouring_paragraph(lt_url):
+    """Paragraphs are checked one by one: LanguageTool's text-level rules (three sentences
+    starting with the same word: "Furthermore, I ...") see one paragraph, not the document."""
+    text = "I am here.\n\nI am there.\n\nI am glad."
+    out = check(lt_url, text)
+    assert out.requests == 3
+    assert not [e for e in out.edits if "Furthermore" in e.replacement]
 
 
 AUTO_CASES = [(r["id"], ex) for r in AUTO for ex in r["examples"]]

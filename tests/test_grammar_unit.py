@@ -125,7 +125,7 @@ def test_emoji_and_cjk_before_an_error_give_code_point_offsets():
 def test_one_request_per_chunk_and_document_offsets():
     paras = [f"Paragraph {i} has teh error." for i in range(6)]
     text = "\n\n".join(paras)
-    gp, client = make_pass(chunk_chars=60)
+    gp, client = make_pass(chunk_chars=60, isolate_paragraphs=False)
     out = gp.check(text, spans(text), set())
     assert out.requests == len(client.requests) == 3
     assert [e.start for e in out.edits] == [m.start() for m in re.finditer("teh", text)]
@@ -177,14 +177,14 @@ def test_matches_overlapping_skip_spans_are_dropped():
 
 def test_a_match_across_two_paragraphs_is_dropped():
     text = "The end\n\nStart again."
-    gp, client = make_pass()
+    gp, client = make_pass(isolate_paragraphs=False)
     out = gp.check(text, spans(text), set())
     assert len(client.requests) == 1 and out.edits == []
 
 
 def test_an_unchanged_paragraph_is_never_sent_twice():
     text = "Para teh one.\n\nPara teh two.\n\nPara teh one."
-    gp, client = make_pass()
+    gp, client = make_pass(isolate_paragraphs=False)
     first = gp.check(text, spans(text), set())
     assert client.requests == ["Para teh one.\n\nPara teh two."]  # the duplicate is sent once
     assert len(first.edits) == 3 and first.cache_hits == 0
@@ -194,6 +194,33 @@ def test_an_unchanged_paragraph_is_never_sent_twice():
     changed = text.replace("two", "deux")
     third = gp.check(changed, spans(changed), set())
     assert third.requests == 1 and client.requests[-1] == "Para teh deux." and third.cache_hits == 2
+
+
+def test_each_paragraph_is_checked_on_its_own_by_default():
+    """No LanguageTool rule may see a neighbouring paragraph: one request per paragraph."""
+    text = "The end\n\nStart again.\n\nPara teh one."
+    gp, client = make_pass()
+    out = gp.check(text, spans(text), set())
+    assert sorted(client.requests) == sorted(["The end", "Start again.", "Para teh one."])
+    assert [e.original for e in out.edits] == ["teh"]
+
+
+def test_the_variant_is_passed_on_and_a_forced_one_wins():
+    seen = []
+
+    class Lang(FakeClient):
+        def check(self, text, language, disabled_rules):
+            seen.append(language)
+            return super().check(text, language, disabled_rules)
+
+    text = "The colour of the centre."
+    gp, _ = make_pass(Lang())
+    gp.check(text, spans(text), set(), language="en-GB")
+    forced, _ = make_pass(Lang(), variant="AU")
+    forced.check(text, spans(text), set(), language="en-GB")
+    assert seen == ["en-GB", "en-AU"]
+    with pytest.raises(ValueError):
+        GrammarSettings(variant="martian")
 
 
 def test_cache_key_depends_on_settings():

@@ -7,7 +7,13 @@
   it has no full sentence before the credit, else a suggestion);
 * click-through and sharing prompts: ``Click on the image to see ...``, ``Read more: ...``,
   ``Continue reading``, ``Share this article`` sentences are removed (auto); the short
-  teaser headline left beside such a prompt is suggested for removal.
+  teaser headline left beside such a prompt is suggested for removal; a cross-reference inside
+  the text ("See also Interest On Unpaid Taxes, below.") is content and left alone;
+* broadcast and aggregator sign-offs: ``Thank you for watching ..., please subscribe``,
+  ``Don't forget to like and subscribe`` (auto when the sentence asks to subscribe, like or share);
+* aggregator markers: ``[ad_1]``, ``[ad_2]``, ``[embed]...`` shortcodes (auto);
+* a headline left in the source script: a short paragraph written in a non-Latin script inside
+  an English text (a suggestion: it may be a quotation).
 """
 from __future__ import annotations
 
@@ -41,6 +47,19 @@ _PROMPT = regex.compile(
     r"|Follow us on|Subscribe to our newsletter|Watch the video)\b)[^.!?\n]*[.!?…]?",
     regex.IGNORECASE,
 )
+# "see also ... below/above/page 12": a cross-reference of the text itself, not a web prompt
+_CROSS_REFERENCE = regex.compile(r"\b(?:below|above|earlier|later|overleaf|chapter|section|page|p\.|pp\.|part|"
+                                 r"appendix|table|figure|fig\.|footnote|note)\b", regex.IGNORECASE)
+_SIGN_OFF = regex.compile(
+    r"(?:\b(?:Thank you|Thanks)(?: (?:so|very) much)? for (?:watching|viewing|listening|reading|tuning in)\b"
+    r"|\b(?:Please|Don['’]t forget to|Remember to|Be sure to) (?:like|subscribe|share|hit the (?:bell|like))\b"
+    r"|\bSubscribe (?:to|for) (?:our|my|the) (?:channel|newsletter|YouTube)\b)[^.!?\n]*[.!?…]*",
+    regex.IGNORECASE)
+_ASKS = regex.compile(r"\b(?:subscribe|subscribing|like and share|like, share|hit the bell|channel|"
+                      r"notification bell)\b", regex.IGNORECASE)
+_MARKER = regex.compile(r"\[(?:ad_\d+|ads?|advert|embed|/embed|related[_ ]posts?|sc[_ ]\w+)\]", regex.IGNORECASE)
+_LATIN = regex.compile(r"[\p{Latin}]")
+_LETTER = regex.compile(r"\p{L}")
 _AT_SENTENCE_START = regex.compile(r"(?:^|[.!?…][\"”’)]?\s+)$")
 # a sentence end: a stop followed by a capital or the end (a stop before a lower-case word is
 # an MT split that the punctuation pass removes, so it must not change the decision here)
@@ -94,13 +113,15 @@ def _caption(doc: Document, para: Paragraph) -> Edit | None:
                  f"This paragraph ends with a picture credit ('{m.group().strip()}'); it may be a caption.")
 
 
-def _prompt(doc: Document, m: "regex.Match[str]") -> list[Edit]:
+def _prompt(doc: Document, m: regex.Match[str]) -> list[Edit]:
     para = doc.paragraph_at(m.start())
     s, e = m.start(), m.end()
     if para is None or doc.protected.overlaps(s, e):
         return []
     if not _AT_SENTENCE_START.search(doc.text[max(para.start, s - 5):s]):
         return []
+    if m.group().lower().startswith(("see also", "read also", "see more")) and _CROSS_REFERENCE.search(m.group()):
+        return []  # "See also Interest On Unpaid Taxes, below.": the text refers to itself
     lead = doc.text[para.start:s].rstrip()
     message = f"'{m.group().strip()}' is a web page prompt, not part of the text."
     if not lead:
@@ -116,12 +137,78 @@ def _prompt(doc: Document, m: "regex.Match[str]") -> list[Edit]:
     return edits
 
 
+def _sign_off(doc: Document, m: regex.Match[str]) -> Edit | None:
+    """A broadcast/aggregator sign-off sentence ("Thank you for watching. Please subscribe.")."""
+    para = doc.paragraph_at(m.start())
+    s, e = m.start(), m.end()
+    if para is None or doc.protected.overlaps(s, e):
+        return None
+    if not _AT_SENTENCE_START.search(doc.text[max(para.start, s - 5):s]):
+        return None
+    # the rest of the paragraph, when it is more sign-off ("Please subscribe and share.")
+    rest = doc.text[e:para.end]
+    while True:
+        nxt = _SIGN_OFF.match(rest.lstrip())
+        if not nxt:
+            break
+        e += len(rest) - len(rest.lstrip()) + nxt.end()
+        rest = doc.text[e:para.end]
+    text = doc.text[s:e]
+    lead = doc.text[para.start:s].strip()
+    if not lead and not rest.strip():
+        s, e = _remove_paragraph(doc, para)
+    elif lead:
+        s = para.start + len(doc.text[para.start:s].rstrip())
+    else:
+        e += len(rest) - len(rest.lstrip())
+    tier = Tier.AUTO if _ASKS.search(text) else Tier.SUGGEST
+    return _edit(doc, s, e, "sign-off", tier, f"'{text.strip()}' is a broadcast or aggregator sign-off, "
+                 "not part of the text.")
+
+
+def _marker(doc: Document, m: regex.Match[str]) -> Edit | None:
+    """An aggregator marker such as ``[ad_1]``, with the spaces or the line it leaves."""
+    s, e = m.start(), m.end()
+    para = doc.paragraph_at(s)
+    if para is not None and doc.text[para.start:para.end].strip() == m.group():
+        s, e = _remove_paragraph(doc, para)
+    elif s > 0 and doc.text[s - 1] == " ":
+        s -= 1
+    elif e < len(doc.text) and doc.text[e] == " ":
+        e += 1
+    return _edit(doc, s, e, "aggregator-marker", Tier.AUTO, f"'{m.group()}' is an ad or embed marker of the "
+                 "page the text was copied from.")
+
+
+def _source_script_headline(doc: Document, para: Paragraph, latin_share: float) -> Edit | None:
+    """A short paragraph in a non-Latin script in an English text: a headline left untranslated."""
+    if len(para.text) > 200 or latin_share < 0.8:
+        return None
+    letters = _LETTER.findall(para.text)
+    if len(letters) < 2 or _LATIN.search(para.text) and len(_LATIN.findall(para.text)) > len(letters) / 5:
+        return None
+    start, end = _remove_paragraph(doc, para)
+    return _edit(doc, start, end, "source-script-line", Tier.SUGGEST,
+                 "A short paragraph in the source language's script inside English text: probably the "
+                 "original headline left by the translation.")
+
+
+def _latin_share(doc: Document) -> float:
+    sample = doc.text if len(doc.text) < 200_000 else doc.text[:100_000] + doc.text[-100_000:]
+    letters = len(_LETTER.findall(sample))
+    return len(_LATIN.findall(sample)) / letters if letters else 0.0
+
+
 def find(doc: Document) -> list[Edit]:
     """Every debris edit in ``doc``."""
     edits: list[Edit] = []
     whole_paragraph: set[int] = set()
+    share = None
     for para in doc.paragraphs:
         edit = _label_line(doc, para) or _caption(doc, para)
+        if edit is None and not para.text.isascii():
+            share = _latin_share(doc) if share is None else share
+            edit = _source_script_headline(doc, para, share)
         if edit:
             edits.append(edit)
             whole_paragraph.add(para.start)
@@ -130,4 +217,16 @@ def find(doc: Document) -> list[Edit]:
             para = doc.paragraph_at(m.start())
             if para is not None and para.start not in whole_paragraph:
                 edits.extend(_prompt(doc, m))
+        for m in _SIGN_OFF.finditer(doc.text, lo, hi):
+            para = doc.paragraph_at(m.start())
+            if para is not None and para.start not in whole_paragraph:
+                edit = _sign_off(doc, m)
+                if edit is not None:
+                    edits.append(edit)
+        if "[" in doc.text[lo:hi]:
+            for m in _MARKER.finditer(doc.text, lo, hi):
+                if not doc.protected.overlaps(m.start(), m.end()):
+                    edit = _marker(doc, m)
+                    if edit is not None:
+                        edits.append(edit)
     return edits

@@ -21,8 +21,19 @@ ABBREVIATIONS = frozenset(
     fr vs etc al approx dept est inc ltd co corp no nos vol vols fig figs ed eds pp p ch
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     a.m p.m e.g i.e cf ca op cit ibid viz resp incl excl min max avg sq km cm mm kg lb oz
-    u.s u.k u.n e.u""".split()
+    u.s u.k u.n e.u
+    messrs mmes mses drs profs hon gens sens reps govs rev revs msgr supt insp det lieut brig maj cpl pvt
+    esq bros assn univ dist twp hwy ave blvd rd mfg intl natl govt admin jr sr
+    ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo mont neb
+    nebr nev okla ore pa penn tenn tex vt va wash wis wisc wyo""".split()
 )
+
+
+def is_abbreviation(word: str) -> bool:
+    """A title, a US state form, a month or another abbreviation that is written with a full
+    stop ("Kan.", "Messrs.", "Drs."), or an initial ("K", "H" in "K.H.")."""
+    w = word.lower().rstrip(".")
+    return w in ABBREVIATIONS or len(w) < 2 or "." in w
 # particles that join a name with a hyphen: al-Baghdadi, bin-Salman, ad-Din
 NAME_PARTICLES = frozenset("al el ad ad-din an ar as ash at az bin ibn abu abd bint ul ud".split())
 
@@ -49,19 +60,25 @@ def _split_stops(doc: Document, text: str, base: int) -> list[Edit | None]:
     out: list[Edit | None] = []
     for m in _SPLIT_STOP.finditer(text):
         before, after = m.group(1), m.group(2)
-        if before.lower().rstrip(".") in ABBREVIATIONS or len(before) < 2 or "." in before:
+        if is_abbreviation(before) or _after_initials(text, m.start(1)):
             continue
         if after in ("e.g", "i.e", "etc"):
             continue
-        # both words ordinary lower-case English words: the stop is an MT artefact
-        sure = before.islower() and zipf(after) >= 3.0 and zipf(before) >= 2.0 or (
-            before[:1].isupper() and zipf(after) >= 4.0)
+        # both words ordinary lower-case English words: the stop is an MT artefact.  After a
+        # capitalised word (a name, a state, a title written without its stop) a person decides
+        sure = before.islower() and zipf(after) >= 3.0 and zipf(before) >= 2.0
         out.append(_edit(
             doc, base + m.start(), base + m.end(), "", "split-sentence",
             Tier.AUTO if sure else Tier.SUGGEST,
             f"A full stop before the lower-case word '{after}' splits one sentence in two.",
         ))
     return out
+
+
+def _after_initials(text: str, start: int) -> bool:
+    """The word at ``start`` follows initials or an abbreviation ("K.H", "D.T.L", "Ms. K.H")."""
+    head = text[max(0, start - 3):start]
+    return bool(regex.search(r"(?:^|[^\p{L}])\p{L}\.$", head))
 
 
 def _hyphen_spaces(doc: Document, text: str, base: int) -> list[Edit | None]:

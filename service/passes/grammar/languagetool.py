@@ -7,8 +7,18 @@ unless it
 
 * has no replacement (LanguageTool only says "something is wrong here": dropped),
 * overlaps a span another pass fixed or protected (``skip_spans``),
-* is a speller suggestion on a capitalised word (a name: Kataib, al-Muhandis, IRGC),
-* touches a word in ``known_names``.
+* is a speller suggestion on a capitalised word (a name: Kataib, al-Muhandis, IRGC), or on a
+  lowercase word that is foreign or a name (:mod:`service.passes.grammar.filters`: "burqa",
+  "coup d'état", "Ich bin ein Berliner", "al-"),
+* turns a name into another name ("Mark Gabold" -> "Marc Gasol"),
+* touches a word in ``known_names``,
+* capitalises a sentence start that does not follow a real sentence end (a fragment, a list
+  item, a headline), or fits a/an to a word that is not a real word ("a orofessor").
+
+Each paragraph is checked on its own (one request per paragraph, ``concurrency`` at once), so
+no rule sees a neighbouring paragraph.  The English variant (en-US, en-GB, ...) is the one
+forced in the settings, else the one the caller detected from the document
+(:mod:`service.passes.grammar.variant`), else ``language``.
 
 Tier ``auto`` only for rule ids on the allow-list ``rules/grammar/auto.yaml`` and a single
 replacement.  LanguageTool being unreachable is an outcome (``available=False``), not an error.
@@ -22,18 +32,21 @@ import os
 import re
 import threading
 import urllib.parse
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Protocol
+from typing import Any, Protocol
 
 import yaml
 
-from service.errors import RuleError
 from service.core.model import Category, Edit, Tier
+from service.errors import RuleError
+from service.passes.grammar import filters
 from service.passes.grammar.cache import MemoryCache, ParagraphCache, RedisCache  # noqa: F401 - re-exported
 from service.passes.grammar.offsets import Chunk, chunk_paragraphs
+from service.passes.grammar.variant import VARIANTS, normalise
 
 NAME = "grammar"
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,7 +62,13 @@ _WORDS = re.compile(r"\w+")
 
 @dataclass
 class GrammarSettings:
-    """How the pass talks to LanguageTool.  ``url`` None: ``MTCLEAN_LT_URL`` or the local server."""
+    """How the pass talks to LanguageTool.  ``url`` None: ``MTCLEAN_LT_URL`` or the local server.
+
+    ``variant``: the English variant to check in (``US``, ``GB``, ``AU``, ``CA``; None or
+    ``auto``: detected from each document's own spellings, ``language`` when no document is
+    given).  ``isolate_paragraphs``: one request per paragraph, so that no LanguageTool rule
+    sees a neighbouring paragraph (False: paragraphs are joined into requests of up to
+    ``chunk_chars``)."""
 
     url: str | None = None
     chunk_chars: int = 8000
@@ -57,6 +76,11 @@ class GrammarSettings:
     language: str = "en-US"
     disabled_rules: tuple[str, ...] = ()
     auto_rules_file: Path = AUTO_RULES_FILE
+    variant: str | None = None
+    isolate_paragraphs: bool = True
+
+    def __post_init__(self) -> None:
+        normalise(self.variant)  # ValueError for an unknown variant
 
     def fingerprint(self) -> str:
         """What, besides the LanguageTool version and the text, decides LanguageTool's answer
@@ -219,16 +243,25 @@ class GrammarPass:
 
         return server_url()
 
+    def language_for(self, detected: str | None = None) -> str:
+        """The LanguageTool language: the forced variant, else ``detected``, else ``language``."""
+        forced = normalise(self.settings.variant)
+        if forced:
+            return VARIANTS[forced]
+        return detected or self.settings.language
+
     def check(self, text: str, paragraphs: list[tuple[int, int]], known_names: set[str],
-              skip_spans: list[tuple[int, int]] = ()) -> GrammarOutcome:
-        """Edits for ``text`` (only inside ``paragraphs``); never raises for LanguageTool's sake."""
+              skip_spans: list[tuple[int, int]] = (), language: str | None = None) -> GrammarOutcome:
+        """Edits for ``text`` (only inside ``paragraphs``); never raises for LanguageTool's sake.
+        ``language``: the variant detected for the document (a forced one wins)."""
         url = self.url
         try:
             client = self._client or get_client(url)
         except Exception as exc:  # noqa: BLE001 - any failure to connect means "unavailable"
             return self._unavailable(url, exc)
         out = GrammarOutcome()
-        keys = [self._key(client.version, text[s:e]) for s, e in paragraphs]
+        lang = self.language_for(language)
+        keys = [self._key(client.version, text[s:e], lang) for s, e in paragraphs]
         results: dict[str, list[dict[str, Any]]] = {}
         pending: dict[str, str] = {}
         for (s, e), key in zip(paragraphs, keys):
@@ -241,10 +274,11 @@ class GrammarPass:
                 results[key] = cached
         out.cache_hits = sum(1 for k in keys if k in results)
         pending_keys = list(pending)
-        chunks = chunk_paragraphs(list(pending.values()), self.settings.chunk_chars)
+        chunks = chunk_paragraphs(list(pending.values()),
+                                  0 if self.settings.isolate_paragraphs else self.settings.chunk_chars)
         try:
             with ThreadPoolExecutor(max_workers=max(1, min(self.settings.concurrency, len(chunks) or 1))) as pool:
-                for found in pool.map(lambda ch: self._check_chunk(client, ch), chunks):
+                for found in pool.map(lambda ch: self._check_chunk(client, ch, lang), chunks):
                     out.requests += 1
                     for item, matches in found.items():
                         results[pending_keys[item]] = matches
@@ -270,8 +304,9 @@ class GrammarPass:
         paragraphs come from the cache."""
         return self.check(text, paragraphs, known_names, skip_spans)
 
-    def _key(self, version: str, paragraph: str) -> str:
-        return f"{version}:{self._fingerprint}:{hashlib.sha256(paragraph.encode('utf-8')).hexdigest()}"
+    def _key(self, version: str, paragraph: str, language: str | None = None) -> str:
+        lang = "" if language in (None, self.settings.language) else f"{language}:"
+        return f"{version}:{self._fingerprint}:{lang}{hashlib.sha256(paragraph.encode('utf-8')).hexdigest()}"
 
     def _cache_get(self, key: str) -> list[dict[str, Any]] | None:
         try:
@@ -285,9 +320,11 @@ class GrammarPass:
         except Exception:  # noqa: BLE001
             pass
 
-    def _check_chunk(self, client: LTClient, chunk: Chunk) -> dict[int, list[dict[str, Any]]]:
+    def _check_chunk(self, client: LTClient, chunk: Chunk, language: str | None = None
+                     ) -> dict[int, list[dict[str, Any]]]:
         found: dict[int, list[dict[str, Any]]] = {item: [] for item in chunk.items}
-        for m in client.check(chunk.text, self.settings.language, tuple(self.settings.disabled_rules)):
+        lang = language or self.settings.language
+        for m in client.check(chunk.text, lang, tuple(self.settings.disabled_rules)):
             where = chunk.locate(int(m["offset"]), int(m["length"]))
             if where is not None:  # a match across the separator between two paragraphs is dropped
                 item, start, end = where
@@ -295,7 +332,7 @@ class GrammarPass:
         return found
 
     def _edit(self, text: str, base: int, m: dict[str, Any], version: str, names: set[str],
-              skip: "_SpanSet") -> Edit | None:
+              skip: _SpanSet) -> Edit | None:
         start, end, rule = base + m["start"], base + m["end"], m["rule"]
         if rule in self.ignored_rules or m["category"] in self.ignored_categories:
             return None
@@ -310,6 +347,9 @@ class GrammarPass:
         if names and any(w.casefold() in names for w in {word, *_PARTS.split(word), *_WORDS.findall(word)}):
             return None
         spelling = speller or m["category"] == "TYPOS"
+        why = filters.reject(text, start, end, rule, spelling, replacements)
+        if why:
+            return None
         tier = Tier.AUTO if rule in self.auto_rules and len(replacements) == 1 else Tier.SUGGEST
         return Edit(start=start, end=end, original=original, replacements=replacements,
                     rule_id=f"LT:{rule}", category=(Category.SPELLING if spelling else Category.GRAMMAR).value,

@@ -1,0 +1,144 @@
+"""Which LanguageTool matches the grammar pass does not offer, and why.
+
+Each check takes the whole text and the match's code-point span and returns a reason (a short
+string) to drop the match, or "" to keep it:
+
+* the speller on a lowercase word that is foreign (not an English word by wordfreq, but a
+  frequent word of another language: "burqa", "niqab", "d'état", "ein", "har"), or that stands
+  next to a name particle (al-, bin, van, de: "Ich bin ein Berliner", "al- Baghdadi");
+* any rule that turns a name into another name ("Mark Gabold" -> "Marc Gasol");
+* a sentence-start capital that does not follow a real sentence end (a fragment, a list item,
+  a headline, a paragraph's first word, after an abbreviation);
+* a/an fitted to a word that is not a real word ("a orofessor": the speller's business).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+from wordfreq import zipf_frequency
+
+# languages whose frequent words show up untranslated in English text (Latin script only;
+# Malay/Indonesian and Vietnamese left out: short English typos are words there, "teh")
+FOREIGN_LANGS = ("fr", "de", "es", "it", "pt", "nl", "sv", "nb", "da", "fi", "pl", "cs", "ro", "hu", "ca", "tr")
+FOREIGN_ZIPF = 3.0  # a word of another language at least this frequent there ...
+FOREIGN_MARGIN = 0.5  # ... and this much more frequent there than in English
+REAL_WORD_ZIPF = 3.0  # a/an only before a word at least this frequent in English
+NAME_PARTICLES = frozenset("""al el ad an ar as ash at az bin ibn abu abd bint ben ul ud van von der den de di
+    da du del della dos das le la zu ter ten""".split())
+FUNCTION_CAPS = frozenset("a an the this that these those it he she they we i in on at of".split())
+_TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*")
+_PARTS = regex.compile(r"[-'’]")
+_CAP = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]*")
+_NEXT_WORD = regex.compile(r"[\s\"“'‘(]+([\p{L}\d][\p{L}\p{M}\d'’-]*)")
+# a real sentence end before a sentence start: a word of two letters or more, a digit or a
+# closing quote/bracket, then . ! ? (and a closing quote), then space
+_SENTENCE_END = regex.compile(r"(?:(\p{L}[\p{L}.]*)|[\d\"”’)\]])[.!?][\"”’)]?\s+$")
+SENTENCE_START_RULES = ("UPPERCASE_SENTENCE_START",)
+A_AN_RULES = ("EN_A_VS_AN",)
+
+
+@lru_cache(maxsize=50_000)
+def zipf_en(word: str) -> float:
+    """English Zipf frequency (wordfreq)."""
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=50_000)
+def is_foreign(word: str) -> bool:
+    """A word of another language rather than English: frequent in one of :data:`FOREIGN_LANGS`
+    and clearly less frequent in English."""
+    w = word.lower()
+    if len(w) < 2:
+        return False
+    en = zipf_en(w)
+    if en >= 4.0:
+        return False
+    other = max(zipf_frequency(w, lang, wordlist="small") for lang in FOREIGN_LANGS)
+    return other >= FOREIGN_ZIPF and other >= en + FOREIGN_MARGIN
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'’-"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "'’-"):
+        end += 1
+    return start, end
+
+
+def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words just before and just after ``[start, end)`` (within 40 characters)."""
+    before = _TOKEN.findall(text[max(0, start - 40):start])
+    after = _TOKEN.findall(text[end:end + 40])
+    return (before[-1] if before else ""), (after[0] if after else "")
+
+
+def foreign_or_name_word(text: str, start: int, end: int) -> str:
+    """Why the speller must leave the lowercase word at ``[start, end)`` alone, or ""."""
+    ws, we = _word_bounds(text, start, end)
+    word = text[ws:we]
+    parts = [p for p in _PARTS.split(word) if p]
+    if any(p.lower() in NAME_PARTICLES for p in parts) or word.endswith("-"):
+        return "a name particle"
+    prev, nxt = _neighbours(text, ws, we)
+    if prev.lower() in NAME_PARTICLES or nxt.lower() in NAME_PARTICLES:
+        return "next to a name particle"
+    if any(is_foreign(p) for p in parts):
+        return "a word of another language"
+    return ""
+
+
+def name_into_name(original: str, replacement: str) -> bool:
+    """The replacement swaps a capitalised word (a name) for another capitalised word."""
+    gone = {w for w in _CAP.findall(original) if w.lower() not in FUNCTION_CAPS} - set(_CAP.findall(replacement))
+    new = {w for w in _CAP.findall(replacement) if w.lower() not in FUNCTION_CAPS} - set(_CAP.findall(original))
+    if not gone or not new:
+        return False
+    lowered = {w.lower() for w in _TOKEN.findall(replacement)}
+    return any(w.lower() not in lowered for w in gone)
+
+
+def after_real_sentence_end(text: str, start: int) -> bool:
+    """A sentence ended just before ``start`` (in the same paragraph, on the same line, not
+    after an abbreviation or an initial)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    m = _SENTENCE_END.search(before)
+    if not m:
+        return False
+    word = m.group(1)
+    if word is not None:
+        from service.passes.punctuation import is_abbreviation
+
+        if len(word) < 2 or "." in word or is_abbreviation(word):
+            return False
+    return True
+
+
+def next_word_is_real(text: str, end: int) -> bool:
+    """The word after an article is an English word (or a number, an acronym)."""
+    m = _NEXT_WORD.match(text, end)
+    if not m:
+        return False
+    w = m.group(1)
+    if w[0].isdigit() or (len(w) > 1 and w.isupper()):
+        return True
+    return zipf_en(w.lower()) >= REAL_WORD_ZIPF or zipf_en(w) >= REAL_WORD_ZIPF
+
+
+def reject(text: str, start: int, end: int, rule: str, spelling: bool, replacements: tuple[str, ...]) -> str:
+    """Why the grammar pass must not offer this match ("" to offer it)."""
+    original = text[start:end]
+    if replacements and name_into_name(original, replacements[0]):
+        return "turns a name into another name"
+    if spelling:
+        ws, we = _word_bounds(text, start, end)
+        if not any(ch.isupper() for ch in text[ws:we]):
+            why = foreign_or_name_word(text, start, end)
+            if why:
+                return why
+    if rule in SENTENCE_START_RULES and not after_real_sentence_end(text, start):
+        return "not after a real sentence end"
+    if rule in A_AN_RULES and not next_word_is_real(text, end):
+        return "the next word is not a real word"
+    return ""
