@@ -28,14 +28,18 @@ class Document:
     """One text and what every pass needs to know about it."""
 
     def __init__(self, text: str, glossary: frozenset[str] = frozenset(),
-                 focus: list[tuple[int, int]] | None = None, context: str | None = None):
+                 focus: list[tuple[int, int]] | None = None, context: str | None = None,
+                 source: str | None = None):
         """``focus``: only the paragraphs touching these ranges are checked (a re-check after
         edits); the names inventory still counts the whole text, or the whole ``context``
-        (the document this text is a part of) when given."""
+        (the document this text is a part of) when given.  ``source``: the source-language
+        text this one translates, paragraph-aligned with it (the same paragraph breaks), for
+        :mod:`service.passes.source`."""
         self.text = text
         self.glossary = glossary
         self.focus = focus
         self.context = context
+        self.source = source
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
@@ -70,13 +74,7 @@ class Document:
         return out
 
     def _add(self, out: list[Paragraph], start: int, end: int) -> None:
-        chunk = self.text[start:end]
-        stripped = chunk.strip("\r\n")
-        if not stripped.strip():
-            return
-        start += len(chunk) - len(chunk.lstrip("\r\n"))
-        end = start + len(stripped)
-        out.append(Paragraph(start, end, self.text[start:end]))
+        _add_paragraph(self.text, out, start, end)
 
     @cached_property
     def protected(self) -> Protected:
@@ -105,3 +103,40 @@ class Document:
         prev = self.all_paragraphs[i - 1] if i > 0 else None
         nxt = self.all_paragraphs[i + 1] if i + 1 < len(self.all_paragraphs) else None
         return prev, nxt
+
+    @cached_property
+    def source_paragraphs(self) -> list[Paragraph]:
+        """The source's non-blank paragraphs (offsets into :attr:`source`); none without one."""
+        if not self.source:
+            return []
+        out: list[Paragraph] = []
+        pos = 0
+        for m in PARAGRAPH_BREAK.finditer(self.source):
+            _add_paragraph(self.source, out, pos, m.start())
+            pos = m.end()
+        _add_paragraph(self.source, out, pos, len(self.source))
+        return out
+
+    @property
+    def source_aligned(self) -> bool:
+        """True when the source has as many paragraphs as the text (so the n-th translates the n-th)."""
+        return bool(self.source) and len(self.source_paragraphs) == len(self.all_paragraphs)
+
+    def source_of(self, para: Paragraph) -> Paragraph | None:
+        """The source paragraph ``para`` translates, when the source is aligned."""
+        if not self.source_aligned:
+            return None
+        i = bisect.bisect_left(self._starts, para.start)
+        if i < len(self.all_paragraphs) and self.all_paragraphs[i].start == para.start:
+            return self.source_paragraphs[i]
+        return None
+
+
+def _add_paragraph(text: str, out: list[Paragraph], start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip("\r\n")
+    if not stripped.strip():
+        return
+    start += len(chunk) - len(chunk.lstrip("\r\n"))
+    end = start + len(stripped)
+    out.append(Paragraph(start, end, text[start:end]))

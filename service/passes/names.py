@@ -59,6 +59,7 @@ _STRONG_STUTTER = regex.compile(r"(\p{Ll}{2,4}?)\1\1")
 _FUSED = regex.compile(rf"({'|'.join(TITLES)})(\p{{Ll}}{{3,}})")
 _NEXT_PART = regex.compile(r" (\p{L}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}\d_])")  # the second part of a split name
 _PREV_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}]*) $")
+_FOLLOWING = regex.compile(r"\s+(\p{Ll}[\p{L}\p{M}]*)")
 _NEXT_WORD = regex.compile(r" (\p{Lu}[\p{L}\p{M}]*)")
 # Romanian definite article / genitive on a name, longest first
 _RO_ENDINGS = ("ului", "lui", "ul")  # not "-a": Roberta, Gautama are names of their own
@@ -67,7 +68,7 @@ _TR_ENDING = regex.compile(
     r"(?![\p{L}\p{M}])")
 MIN_LEN = 4  # shorter capitalised words are never repaired
 RARE_ZIPF = 2.0
-FUNCTION_ZIPF = 5.5  # "and", "over": words that split off a name would never leave  # a damaged form is rarer than this in English
+FUNCTION_ZIPF = 5.5  # "and", "over": a capitalised one starts a sentence, it is no piece of a name  # a damaged form is rarer than this in English
 
 
 def collapse_stutter(word: str) -> str:
@@ -308,17 +309,23 @@ class Repairer:
         if self.doc.protected.overlaps(start, end):
             return None
         two_words = is_common_word(a) and is_common_word(b)
-        if two_words and (b[:1].isupper() or not self._mid_sentence(start)
-                          or is_common_word(a, FUNCTION_ZIPF) or is_common_word(b, FUNCTION_ZIPF)):
-            return None  # "And over" is two words, not "Andover"
+        if is_common_word(a, FUNCTION_ZIPF) or is_common_word(b, FUNCTION_ZIPF) or (two_words and b[:1].isupper()):
+            return None  # "And over", "Iraq is", "New Port": words, not "Andover", "Iraqis", "Newport"
         if self.inv.pairs.get((a, b), 0) >= 2 and r.count < 2 and not r.strong:
             return None  # the split form is the consistent one
         if (a in self.refs and self.refs[a].count >= 2) and b[:1].isupper():
             return None  # two names that stand together
         lower_rest = b[:1].islower()
-        tier = Tier.AUTO if lower_rest and not two_words and not is_common_word(a) else Tier.SUGGEST
+        tier = (Tier.AUTO if lower_rest and not two_words and not is_common_word(b, FUNCTION_ZIPF)
+                and (not is_common_word(a) or self._mid_sentence(start)) else Tier.SUGGEST)
         return self._edit(start, end, name, "split-name", tier,
                           f"'{text[start:end]}' is the name '{name}' split in two; {r.says()}.", (r.says(),))
+
+    def _foreign_after(self, end: int) -> bool:
+        """The next word is a lower-case word English does not know (the name stands in a
+        quoted phrase of the source language)."""
+        m = _FOLLOWING.match(self.doc.text, end, min(len(self.doc.text), end + MAX_NAME_LEN + 2))
+        return bool(m) and zipf(m.group(1)) < 2.5
 
     def _mid_sentence(self, start: int) -> bool:
         """A capitalised word at ``start`` does not begin a sentence."""
@@ -386,6 +393,8 @@ class Repairer:
                 found = self._word(word)
                 if found is not None:
                     rule, rep, tier, message, ev = found
+                    if rule == "source-ending" and tier == Tier.AUTO and self._foreign_after(end):
+                        tier = Tier.SUGGEST  # "Murmurul vocilor": a title quoted in its language
                     edits.append(self._edit(start, end, rep, rule, tier, message, ev))
                     continue
                 if not self._untouchable(word):
