@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from service.reporting import diffing
-from service.errors import InputTooLargeError, MtcleanError
+from service.errors import InputTooLargeError, MtcleanError, UnsupportedFormat
 from service.formats import decode_text, format_name, get
 from service.formats.cleaning import FileResult, clean_file
+from service.formats.document import resolve_format
 from service.engine.factory import Engine, engine_for, local_engine
 from service.engine.options import CleanOptions
 from service.engine.pipeline import CleanResult, Cleaner
@@ -130,7 +131,10 @@ def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[It
         if p.is_dir():
             walk(p, p)
         elif p.is_file():
-            add(p, p.name, format_name(p) or "txt")
+            try:
+                add(p, p.name, resolve_format(p.name))
+            except UnsupportedFormat as exc:
+                items.append(Item(arg, p.name, "txt", str(exc).split(": ", 1)[1]))
         elif _MAGIC & set(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
@@ -141,7 +145,7 @@ def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[It
                 if mp.is_dir():
                     walk(mp, root)
                 elif mp.is_file() and format_name(mp, None):
-                    add(mp, os.path.relpath(mp, root), format_name(mp) or "txt")
+                    add(mp, os.path.relpath(mp, root), resolve_format(mp.name))
         else:
             items.append(Item(arg, p.name, "txt", "no such file or folder"))
     return items, skipped

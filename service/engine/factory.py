@@ -40,12 +40,14 @@ def rules_for(rule_dirs: tuple[str, ...]) -> list[Rule]:
         return _rules[rule_dirs]
 
 
-def grammar_for(options: CleanOptions, url: str | None = None, cache: Any = None) -> Any | None:
-    """The grammar pass for these options (None when not wanted or turned off): one per
-    LanguageTool URL and variant in this process."""
+def grammar_for(options: CleanOptions, url: str | None = None, cache: Any = None,
+                force: bool = False) -> Any | None:
+    """The grammar pass for these options (None when not wanted or turned off, unless
+    ``force``: the service's own GRAMMAR setting decided): one per LanguageTool URL and
+    variant in this process."""
     from service.settings import get_settings
 
-    if not options.uses_grammar or get_settings().grammar_off:
+    if not force and (not options.uses_grammar or get_settings().grammar_off):
         return None
     try:
         from service.ops.languagetool import server_url

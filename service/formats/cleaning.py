@@ -13,10 +13,11 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
-from service.core.document import PARAGRAPH_BREAK
-from service.core.inventory import NameInventory, is_common_word
+from service.engine import chunking
+from service.engine.chunking import document_names
+from service.engine.factory import Engine
 from service.core.offsets import LineIndex, Utf16Index
 from service.core.model import Edit
 from service.engine.pipeline import CleanResult, PassStatus
@@ -29,9 +30,6 @@ SEPARATOR = "\n\n"
 #: the engine's working memory does not grow with the file
 LARGE_CHARS = 4_000_000
 CHUNK_CHARS = 1_000_000
-
-#: cleans a text with extra glossary names: the local Cleaner or a remote service
-Engine = Callable[[str, frozenset[str]], CleanResult]
 
 
 @dataclass(frozen=True)
@@ -189,24 +187,8 @@ def _compose(text: str, changes: list[Change]) -> str:
 
 
 def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
-    """Contiguous ranges covering ``text``, each ending after a paragraph break, about ``size`` long."""
-    bounds, start = [], 0
-    for m in PARAGRAPH_BREAK.finditer(text):
-        if m.end() - start >= size:
-            bounds.append((start, m.end()))
-            start = m.end()
-    if start < len(text) or not bounds:
-        bounds.append((start, len(text)))
-    return bounds
-
-
-def document_names(text: str, bounds: list[tuple[int, int]]) -> frozenset[str]:
-    """The names the whole text uses consistently (twice or more, not ordinary words), counted
-    chunk by chunk."""
-    counts: Counter[str] = Counter()
-    for a, b in bounds:
-        counts.update(NameInventory.build(text[a:b]).words)
-    return frozenset(w for w, n in counts.items() if n >= 2 and not is_common_word(w))
+    """:func:`service.engine.chunking.chunk_bounds` with this module's chunk size."""
+    return chunking.chunk_bounds(text, size)
 
 
 def clean_text(text: str, engine: Engine, extra: frozenset[str] = frozenset()) -> CleanResult:

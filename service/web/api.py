@@ -30,6 +30,8 @@ from service.errors import DecodeError, EmptyInputError, InputTooLargeError, Mtc
 from service.errors import (InvalidOptions, JobNotFound, MalformedRequest, NoWorker, Unauthorized,
                           UnsupportedMediaType)
 from service.engine.pipeline import APPLY_MODES
+from service.formats import NAMES as FORMAT_NAMES
+from service.formats.document import resolve_format
 from service.passes.registry import PASS_ORDER
 from service.worker.store import FINAL, Store, new_job_id
 from service.core.textio import decode
@@ -38,6 +40,7 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 ops = Blueprint("ops", __name__)
 OPENAPI = Path(__file__).with_name("openapi.yaml")
 PassName = Literal[PASS_ORDER]  # type: ignore[valid-type]  # the registry's names
+FormatName = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
 assert set(APPLY_MODES) == {"auto", "all", "none"}
 
 
@@ -51,6 +54,9 @@ class Options(BaseModel):
     passes: list[PassName] | None = Field(default=None, min_length=1)
     glossary: list[str] | None = Field(default=None, max_length=10_000)
     encoding: str | None = None
+    format: FormatName | None = None
+    grammar: bool = True
+    source: str | None = Field(default=None, max_length=16 * 1024 * 1024)
 
     @field_validator("source_lang", mode="before")
     @classmethod
@@ -125,15 +131,33 @@ def read_submission() -> tuple[str, str, dict[str, Any]]:
             sub = Submission.model_validate(data)
         except ValidationError as exc:
             raise _invalid(exc) from None
-        return _check_text(sub.text), sub.name, sub.options.model_dump()
+        return _check_text(sub.text), sub.name, _dump(sub.options, sub.name)
     if mimetype == "text/plain":
         opts = _options({})
         charset = request.mimetype_params.get("charset")
         text = decode(body, "the body", charset, limit)
-        return _check_text(text), request.args.get("name", "text")[:200], opts.model_dump()
+        name = request.args.get("name", "text")[:200]
+        return _check_text(text), name, _dump(opts, name)
     raise UnsupportedMediaType(
         f"content type {mimetype or '(none)'} is not accepted; send application/json, "
         "multipart/form-data (a part named 'file') or text/plain")
+
+
+TEXT_UPLOADS = ("application/octet-stream", "application/x-subrip", "application/x-gettext", "application/x-po",
+                "application/xml", "application/xhtml+xml", "application/x-xliff+xml", "application/xliff+xml")
+
+
+def _dump(opts: Options, name: str) -> dict[str, Any]:
+    """The options as a job keeps them (the new optional keys only when given); the format is
+    checked here, so an unknown file type is refused at once (415)."""
+    resolve_format(name, opts.format)
+    out = opts.model_dump()
+    for key in ("format", "source"):
+        if out[key] is None:
+            del out[key]
+    if out["grammar"]:
+        del out["grammar"]
+    return out
 
 
 def _read_multipart(limit: int) -> tuple[str, str, dict[str, Any]]:
@@ -153,10 +177,10 @@ def _read_multipart(limit: int) -> tuple[str, str, dict[str, Any]]:
     opts = _options(raw_opts)
     name = (request.form.get("name") or upload.filename or "text")[:200]
     ctype = (upload.mimetype or "").lower()
-    if ctype and not (ctype.startswith("text/") or ctype in ("application/octet-stream", "application/x-subrip")):
+    if ctype and not (ctype.startswith("text/") or ctype in TEXT_UPLOADS):
         raise UnsupportedMediaType(f"{name}: files of type {ctype} are not accepted; upload plain text")
     text = decode(upload.read(limit + 1), name, opts.encoding, limit)
-    return _check_text(text), name, opts.model_dump()
+    return _check_text(text), name, _dump(opts, name)
 
 
 # -- access, limits ---------------------------------------------------------------------------
@@ -410,6 +434,16 @@ def metrics() -> Response:
     return Response(generate_latest(registry), mimetype="text/plain; version=0.0.4")
 
 
+def _retry_after(resp: Response) -> Response:
+    """Retry-After only where it means something: 202 (poll the job in a second), 429 and 503
+    (flask-limiter would add its window's reset to every response)."""
+    if resp.status_code == 202:
+        resp.headers["Retry-After"] = "1"
+    elif resp.status_code not in (429, 503):
+        resp.headers.pop("Retry-After", None)
+    return resp
+
+
 def init_app(app: Flask) -> None:
     """Register both blueprints and a rate limiter (per app: its storage is the app's Redis)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
@@ -417,6 +451,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "mtclean:rl")
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2, "socket_timeout": 2})
+    app.after_request(_retry_after)  # registered before the limiter's, so it runs after it
     limiter = Limiter(_rate_key, app=app, default_limits=[lambda: app.config["RATE_LIMIT"]],
                       default_limits_exempt_when=lambda: request.method != "POST",
                       enabled=bool(app.config.get("RATELIMIT_ENABLED", True)))

@@ -43,7 +43,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config["CELERY"] = {**celery_settings(app.config), **app.config.get("CELERY", {})}
-    app.extensions["mtclean_store"] = Store(app.config["REDIS_URL"], int(app.config["JOB_TTL_SECONDS"]))
+    # REDIS_CLIENT (tests): a client to use instead of connecting to REDIS_URL (fakeredis)
+    app.extensions["mtclean_store"] = Store(app.config["REDIS_URL"], int(app.config["JOB_TTL_SECONDS"]),
+                                            client=app.config.get("REDIS_CLIENT"))
     celery_init_app(app)
     app.register_error_handler(Exception, _any)
     api.init_app(app)

@@ -13,31 +13,24 @@ is repaired from the "General Soleimani" pairs of the others.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import OrderedDict
-from pathlib import Path
 from typing import Any
 
 from celery import chord, group, shared_task
 from celery.signals import worker_init
 from flask import current_app
 
-from service.reporting import diffing
-from service.reporting import report
-from service.core.document import Document
-from service.errors import MtcleanError, ServiceUnavailable
 from service.core.offsets import Utf16Index
+from service.engine import chunking, factory
+from service.engine.options import CleanOptions
 from service.engine.pipeline import Cleaner
-from service.passes.registry import PASS_ORDER, RULE_PASSES
-from service.rulesets.loader import Rule, load_rules
+from service.errors import MtcleanError, ServiceUnavailable
+from service.formats.document import clean_document, resolve_format
+from service.passes.registry import RULE_PASSES
+from service.reporting import diffing, report
 
 log = logging.getLogger(__name__)
 _STATUS_RANK = {"unavailable": 3, "ran": 2, "skipped": 1}
-_lock = threading.Lock()
-_rules: dict[tuple[str, ...], list[Rule]] = {}
-_cleaners: OrderedDict[tuple, Cleaner] = OrderedDict()
-_grammar: dict[str, Any] = {}
 _lt_probe: dict[str, tuple[float, bool]] = {}
 
 
@@ -46,68 +39,83 @@ def _rule_dirs(cfg: dict[str, Any]) -> tuple[str, ...]:
     return tuple(d.strip() for d in str(cfg.get("RULE_DIRS") or "").split(",") if d.strip())
 
 
-def grammar_setup(cfg: dict[str, Any]) -> tuple[Any | None, str]:
-    """This process's grammar pass (or None) and, when None, why it is skipped."""
+def grammar_setup(cfg: dict[str, Any], options: CleanOptions | None = None) -> tuple[Any | None, str]:
+    """This process's grammar pass (or None) and, when None, why it is skipped.
+
+    With ``GRAMMAR=auto`` and no ``LT_URL`` the local server is probed; a failed probe is
+    retried after 2 s (not 30: a server `serve` has just started answers within seconds), and a
+    healthy one is remembered for 30 s."""
     mode = str(cfg.get("GRAMMAR", "auto")).lower()
     if mode in ("off", "false", "0", "no"):
         return None, "grammar pass turned off (MTCLEAN_GRAMMAR=off)"
     try:
         from service.ops.languagetool import healthy, server_url
-        from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, RedisCache
+        from service.passes.grammar.languagetool import RedisCache
     except ImportError as exc:
         return None, f"grammar pass not installed ({exc})"
     url = (cfg.get("LT_URL") or server_url()).rstrip("/")
     if mode == "auto" and not cfg.get("LT_URL"):
         checked, ok = _lt_probe.get(url, (0.0, False))
-        if time.monotonic() - checked > 30:
+        if time.monotonic() - checked > (30 if ok else 2):
             ok = healthy(url, timeout=0.5)
             _lt_probe[url] = (time.monotonic(), ok)
         if not ok:
             return None, (f"no LanguageTool server answers at {url}; start one (`mtclean languagetool "
                           "start`) or set MTCLEAN_LT_URL")
-    with _lock:
-        if url not in _grammar:
-            store = current_app.extensions.get("mtclean_store")
-            cache = RedisCache(store.redis, ttl=store.ttl) if store is not None else None
-            _grammar[url] = GrammarPass(GrammarSettings(url=url), cache=cache)
-        return _grammar[url], ""
+    store = current_app.extensions.get("mtclean_store")
+    cache = RedisCache(store.redis, ttl=store.ttl) if store is not None else None
+    return factory.grammar_for(options or CleanOptions(), url=url, cache=cache, force=True), ""
+
+
+def job_options(options: dict[str, Any]) -> CleanOptions:
+    """A job's options (as the API stored them) with this worker's rule folders."""
+    return CleanOptions.from_json(options, rule_dirs=_rule_dirs(current_app.config))
 
 
 def cleaner_for(options: dict[str, Any]) -> tuple[Cleaner, str]:
-    """A Cleaner for these options (cached per process) and why grammar is skipped, if it is."""
-    cfg = current_app.config
-    grammar, why = grammar_setup(cfg)
-    langs = frozenset(options["source_lang"]) if options.get("source_lang") else None
-    passes = tuple(options.get("passes") or PASS_ORDER)
-    if "grammar" not in passes:
+    """The Cleaner for a job's options (from the one factory) and why grammar is skipped, if it is."""
+    opts = job_options(options)
+    grammar, why = grammar_setup(current_app.config, opts)
+    if not opts.uses_grammar:
         grammar, why = None, "not requested"
-    glossary = frozenset(options.get("glossary") or ())
-    dirs = _rule_dirs(cfg)
-    key = (langs, passes, glossary, id(grammar), dirs)
-    with _lock:
-        if key in _cleaners:
-            _cleaners.move_to_end(key)
-            return _cleaners[key], why
-        if dirs not in _rules:
-            _rules[dirs] = load_rules([Path(d) for d in dirs] or None)
-        cleaner = Cleaner(glossary=glossary, source_langs=langs, passes=passes, grammar=grammar,
-                          rules=_rules[dirs])
-        _cleaners[key] = cleaner
-        while len(_cleaners) > 64:
-            _cleaners.popitem(last=False)
-        return cleaner, why
+    return factory.get_cleaner(opts, grammar=grammar), why
 
 
 def clean_text(text: str, options: dict[str, Any], name: str = "text",
                context: str | None = None) -> dict[str, Any]:
     """Clean ``text`` in this process: :func:`service.reporting.report.to_json` of the result.
-    ``context``: the whole document when ``text`` is one chunk of it."""
+    ``context``: the whole document when ``text`` is one chunk of it: the names it uses
+    consistently join the glossary (:mod:`service.engine.chunking`, as for a large file)."""
     cleaner, why = cleaner_for(options)
-    result = cleaner.clean(text, options.get("apply", "auto"), context=context)
-    data = report.to_json(result, name)
+    opts = job_options(options)
+    fmt = resolve_format(name, opts.format)
+    if fmt != "txt":  # a document in a format: only its translatable text (one entry point)
+        res = clean_document(text, filename=name, format=fmt, options=opts,
+                             engine=factory.local_engine(cleaner, opts.apply))
+        data = document_json(res, text, name, opts.apply)
+    else:
+        if context is not None:
+            cleaner = factory.with_names(cleaner, chunking.document_names(context))
+        result = cleaner.clean(text, opts.apply)
+        data = report.to_json(result, name)
     if why and data["passes"].get("grammar", {}).get("status") == "skipped":
         data["passes"]["grammar"]["message"] = why
     return data
+
+
+def document_json(res: Any, text: str, name: str, apply: str) -> dict[str, Any]:
+    """The JSON of a document cleaned through its format (edits in segment coordinates, with
+    their segment, line and column; ``cleaned`` is the whole file)."""
+    cleaned = res.output.decode("utf-8")
+    return {
+        "schema_version": report.SCHEMA_VERSION, "name": name, "format": res.format, "apply": apply,
+        "changed": res.changed, "edits": [fe.to_dict() for fe in res.edits], "conflicts": [],
+        "passes": res.passes, "counts": {"found": res.applied + res.suggestions, "applied": res.applied,
+                                         "suggestions": res.suggestions},
+        "rounds": res.result.rounds if res.result is not None else 1, "warnings": res.warnings,
+        "diff": {"unified": diffing.unified(text, cleaned, name), "inline": diffing.inline(text, cleaned)},
+        "cleaned": cleaned,
+    }
 
 
 @worker_init.connect
@@ -123,18 +131,8 @@ def _warm_up(sender: Any = None, **_: Any) -> None:
 
 # -- chunks -----------------------------------------------------------------------------------
 def split_chunks(text: str, chunk_chars: int) -> list[tuple[int, int]]:
-    """Contiguous ``(start, end)`` ranges covering ``text``, each ending where a paragraph ends
-    (after its blank lines), about ``chunk_chars`` long; one range when the text is short."""
-    if len(text) <= chunk_chars or chunk_chars <= 0:
-        return [(0, len(text))]
-    paragraph_starts = [p.start for p in Document(text).paragraphs][1:]
-    bounds, start = [], 0
-    for cut in paragraph_starts:
-        if cut - start >= chunk_chars:
-            bounds.append((start, cut))
-            start = cut
-    bounds.append((start, len(text)))
-    return bounds
+    """The job's chunks: :func:`service.engine.chunking.chunk_bounds` (one range when short)."""
+    return chunking.chunk_bounds(text, chunk_chars)
 
 
 def merge_chunks(text: str, bounds: list[tuple[int, int]], parts: list[dict[str, Any]],
@@ -216,7 +214,8 @@ def clean_job(self, job_id: str) -> str:
         store.finish(job_id, "failed", error={"code": "expired", "message": "the job's text expired"})
         return "failed"
     try:
-        bounds = split_chunks(text, int(job["chunk_chars"]))
+        fmt = resolve_format(job["name"], (job["options"] or {}).get("format"))
+        bounds = split_chunks(text, int(job["chunk_chars"])) if fmt == "txt" else [(0, len(text))]
         if len(bounds) == 1:
             store.set_state(job_id, "running", progress_total=1)
             _delay()
