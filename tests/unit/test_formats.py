@@ -18,7 +18,7 @@ from service.formats import Change, Fixed, MalformedFileError, Segment
 from service.formats.cleaning import clean_file
 from service.engine.pipeline import RULE_PASSES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 ARTEFACT_FILES = ["article.txt", "article.md", "article.html", "episode.srt", "episode.vtt", "messages.po",
                   "units.xliff"]
 # text each cleaned file must contain, and markup/protected text it must keep as it was

@@ -20,7 +20,7 @@ from service.passes.grammar import languagetool as grammar
 from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, MemoryCache, RedisCache, load_auto_rules
 from service.passes.grammar.offsets import SEPARATOR, chunk_paragraphs, to_codepoints
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def u16(s: str) -> int:

@@ -255,7 +255,7 @@ def test_docker_compose_file_describes_the_deployment():
 
     import yaml
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     compose = yaml.safe_load((root / "docker-compose.yml").read_text())
     services = compose["services"]
     assert set(services) == {"redis", "languagetool", "web", "worker", "flower"}

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "soleimani-vi-en.txt"
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "soleimani-vi-en.txt"
 WAIT_MS = 15_000
 
 

@@ -1,15 +1,14 @@
-"""Every error status of the API, each with a bad input, and always JSON without internals."""
+"""Every error status of the API, each with a bad input, and always JSON without internals.
+
+On the fast app (fakeredis, eager Celery: tests/conftest.py); the statuses that need a real
+Redis and real workers (429, 503 no worker, 401, 500) are in tests/integration/test_api_errors_services.py."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-pytest.register_assert_rewrite("tests.service_fixtures")
-
 from tests.service_fixtures import free_port
-
-pytest_plugins = ["tests.service_fixtures", "tests.lt_fixture"]
 
 ROUTES = {"/v1/jobs": ["post"], "/v1/jobs/{job_id}": ["get"], "/v1/jobs/{job_id}/diff": ["get"],
           "/v1/check": ["post"], "/v1/openapi.json": ["get"], "/healthz": ["get"], "/metrics": ["get"],
@@ -27,6 +26,17 @@ def error_of(resp, status: int, code: str | None = None) -> str:
     if code:
         assert err["code"] == code
     return err["message"]
+
+
+@pytest.fixture
+def service_app(app):
+    """The fast app (tests/conftest.py) under the name the tests below use."""
+    return app
+
+
+@pytest.fixture
+def service_client(client):
+    return client
 
 
 @pytest.mark.parametrize("path", ["/v1/jobs", "/v1/check"])
@@ -106,29 +116,6 @@ def test_an_unknown_route_and_method_are_json(service_client):
     error_of(service_client.delete("/v1/jobs"), 405, "method_not_allowed")
 
 
-def test_over_the_rate_limit_is_429(service_stack):
-    from service.web.app import create_app
-
-    app = create_app(service_stack.app_config(RATE_LIMIT="2 per minute", RATELIMIT_KEY_PREFIX=f"t429-{free_port()}"))
-    client = app.test_client()
-    for _ in range(2):
-        assert client.post("/v1/check", json={"text": "He met him. in Syria."}).status_code == 200
-    resp = client.post("/v1/check", json={"text": "He met him. in Syria."})
-    error_of(resp, 429, "rate_limited")
-    assert int(resp.headers["Retry-After"]) > 0
-    assert client.get("/v1/jobs/x").status_code == 404  # reading is not limited
-
-
-def test_no_worker_is_503(make_stack):
-    """How it is decided: no worker heartbeat in Redis within WORKER_STALE_SECONDS."""
-    stack = make_stack()  # its own Redis database, no worker
-    client = stack.app.test_client()
-    error_of(client.post("/v1/jobs", json={"text": "He met him. in Syria."}), 503, "no_worker")
-    assert client.post("/v1/check", json={"text": "He met him. in Syria."}).status_code == 200
-    health = client.get("/healthz")
-    assert health.status_code == 503 and health.json["workers"]["ok"] is False
-
-
 def test_redis_down_is_503():
     from service.web.app import create_app
 
@@ -136,30 +123,6 @@ def test_redis_down_is_503():
     error_of(client.post("/v1/jobs", json={"text": "x"}), 503, "unavailable")
     error_of(client.get("/v1/jobs/abc"), 503, "unavailable")
     assert client.get("/healthz").status_code == 503
-
-
-def test_api_keys_are_required_when_configured(service_stack):
-    from service.web.app import create_app
-
-    client = create_app(service_stack.app_config(API_KEYS="k1,k2")).test_client()
-    error_of(client.post("/v1/check", json={"text": "x y"}), 401, "unauthorized")
-    error_of(client.post("/v1/check", json={"text": "x y"}, headers={"Authorization": "Bearer nope"}), 401)
-    assert client.post("/v1/check", json={"text": "x y"}, headers={"Authorization": "Bearer k2"}).status_code == 200
-    assert client.post("/v1/check", json={"text": "x y"}, headers={"X-API-Key": "k1"}).status_code == 200
-    assert client.get("/v1/openapi.json").status_code == 200
-
-
-def test_an_unexpected_error_is_a_bare_json_500(service_stack, monkeypatch):
-    from service.worker import tasks
-    from service.web.app import create_app
-
-    def boom(*_a, **_k):
-        raise RuntimeError("secret internals /etc/passwd")
-
-    monkeypatch.setattr(tasks, "clean_text", boom)
-    client = create_app(service_stack.app_config()).test_client()
-    msg = error_of(client.post("/v1/check", json={"text": "x y"}), 500, "internal")
-    assert "secret" not in msg and "reference" in msg
 
 
 def test_the_openapi_document_is_valid_and_lists_every_route_and_status(service_client, service_app):

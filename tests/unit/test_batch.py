@@ -16,7 +16,7 @@ from service.cli.main import cli
 from service.engine.options import CleanOptions
 from service.engine.pipeline import RULE_PASSES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 GOOD = ["article.txt", "article.md", "article.html", "episode.srt", "episode.vtt", "messages.po", "units.xliff"]
 CLEAN = ["clean.txt", "clean.md", "clean.po", "clean.docx"]
 

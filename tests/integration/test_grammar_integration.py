@@ -16,7 +16,7 @@ from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, Me
 
 pytest_plugins = ["tests.lt_fixture"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "soleimani-vi-en.txt"
 NAMES = ("Kataib", "Muhandis", "Shahlai", "Alfoneh", "Nasrallah", "Leitner")
 AUTO = yaml.safe_load((ROOT / "rules" / "grammar" / "auto.yaml").read_text())["rules"]

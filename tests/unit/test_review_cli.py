@@ -11,7 +11,7 @@ import pytest
 
 from tests.review_helpers import expected_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "soleimani-vi-en.txt"
 
 
