@@ -40,7 +40,8 @@ NAME_PARTICLES = frozenset("al el ad ad-din an ar as ash at az bin ibn abu abd b
 _SPLIT_STOP = regex.compile(r"(?<=(?<![.\p{L}])(\p{L}[\p{L}'’-]*))\.(?= (\p{Ll}[\p{Ll}'’-]*)\b)")
 # found from the "- " (fast); the word before it is group 1, the name after it group 2
 _HYPHEN_SPACE = regex.compile(r"(?<=(?<![\p{L}-])(\p{L}+))- (?=(\p{Lu}\p{Ll}+))")
-_DOUBLE_SPACE = regex.compile(r"(?<=\S)  +(?=\S)")
+# between words only: two spaces after a sentence's end (". ", ": ", ".) ") are a typing convention
+_DOUBLE_SPACE = regex.compile(r"(?<=[^\s.:!?\"”’)\]])  +(?=\S)")
 # these start at the punctuation (fast to find); the spaces to remove are the group "sp"
 _SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\d\"”’)\]](?P<sp> +))(?:[,;:!?]|\.(?!\.)(?=\s|$))")
 _BRACKET_SPACE = regex.compile(r"(?<=[(\[])(?P<sp> +)(?=\S)|(?<=\S(?P<sp> +))[)\]]")
@@ -62,8 +63,8 @@ def _split_stops(doc: Document, text: str, base: int) -> list[Edit | None]:
         before, after = m.group(1), m.group(2)
         if is_abbreviation(before) or _after_initials(text, m.start(1)):
             continue
-        if after in ("e.g", "i.e", "etc"):
-            continue
+        if after in ("e.g", "i.e", "etc", "http", "https", "www") or text[m.end(2):m.end(2) + 1] == ".":
+            continue  # an abbreviation or an initial after the stop ("and so on. a. are")
         # both words ordinary lower-case English words: the stop is an MT artefact.  After a
         # capitalised word (a name, a state, a title written without its stop) a person decides
         sure = before.islower() and zipf(after) >= 3.0 and zipf(before) >= 2.0
@@ -95,6 +96,21 @@ def _hyphen_spaces(doc: Document, text: str, base: int) -> list[Edit | None]:
     return out
 
 
+_LIST_INTRO = frozenset("""include includes included including are were is was as known among like such
+    and or nor by of in on from to with named called""".split())
+_WORD_BEFORE = regex.compile(r"(\p{Ll}+)$")
+_WORD_AFTER = regex.compile(r"^ (\p{Ll}+)")
+
+
+def _sure_doubled_comma(text: str, m: "regex.Match[str]") -> bool:
+    if m.group() != ",,":
+        return False
+    before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+    after = _WORD_AFTER.search(text[m.end():m.end() + 30])
+    return bool(before and after and before.group(1) not in _LIST_INTRO
+                and after.group(1) not in ("and", "or", "nor", "etc"))
+
+
 def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
     out: list[Edit | None] = []
     for m in _DOUBLE_SPACE.finditer(text):
@@ -108,9 +124,12 @@ def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
                          "No space inside brackets.", Category.SPACING))
     for m in _DOUBLE_MARK.finditer(text):
         mark = m.group()[0]
-        # ",," is always a slip; ".." may be an informal ellipsis ("Ah.. guys"): a person decides
+        # ".." may be an informal ellipsis ("Ah.. guys"), and ",," (",,,") a list whose items
+        # were lost (links stripped from a web page: "artists were,,, and others", "include,,
+        # Drago Jančar,, and"): only ",," between two lower-case words that cannot frame such a
+        # list is a sure slip
         out.append(_edit(doc, base + m.start(), base + m.end(), mark, "doubled-punctuation",
-                         Tier.AUTO if mark == "," else Tier.SUGGEST, f"Doubled '{mark}'."))
+                         Tier.AUTO if _sure_doubled_comma(text, m) else Tier.SUGGEST, f"Doubled '{mark}'."))
     for m in _NO_SPACE_AFTER_COMMA.finditer(text):
         out.append(_edit(doc, base + m.end(), base + m.end(), " ", "space-after-comma", Tier.SUGGEST,
                          "A comma between words is followed by a space.", Category.SPACING))

@@ -126,9 +126,29 @@ def next_word_is_real(text: str, end: int) -> bool:
     return zipf_en(w.lower()) >= REAL_WORD_ZIPF or zipf_en(w) >= REAL_WORD_ZIPF
 
 
+def candidates(text: str, start: int, end: int, spelling: bool, replacements: tuple[str, ...],
+               variant_forced: bool) -> tuple[str, ...]:
+    """The replacements worth offering: never the same word in another English variant's
+    spelling (unless a variant was asked for), and for the speller never a capitalised word
+    (a name, an acronym) for a lowercase one ("na" -> "NBA", "burqa" -> "Burma")."""
+    from service.passes.grammar.variant import other_variant
+
+    original = text[start:end]
+    out = []
+    for r in replacements:
+        if not variant_forced and other_variant(original, r):
+            continue
+        if spelling and original[:1].islower() and r[:1].isupper() and r.lower() != original.lower():
+            continue
+        out.append(r)
+    return tuple(out)
+
+
 def reject(text: str, start: int, end: int, rule: str, spelling: bool, replacements: tuple[str, ...]) -> str:
     """Why the grammar pass must not offer this match ("" to offer it)."""
     original = text[start:end]
+    if rule.startswith("OXFORD_SPELLING"):
+        return "a spelling convention, not an error"
     if replacements and name_into_name(original, replacements[0]):
         return "turns a name into another name"
     if spelling:

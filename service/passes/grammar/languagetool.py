@@ -347,8 +347,9 @@ class GrammarPass:
         if names and any(w.casefold() in names for w in {word, *_PARTS.split(word), *_WORDS.findall(word)}):
             return None
         spelling = speller or m["category"] == "TYPOS"
-        why = filters.reject(text, start, end, rule, spelling, replacements)
-        if why:
+        replacements = filters.candidates(text, start, end, spelling, replacements,
+                                          bool(normalise(self.settings.variant)))
+        if not replacements or filters.reject(text, start, end, rule, spelling, replacements):
             return None
         tier = Tier.AUTO if rule in self.auto_rules and len(replacements) == 1 else Tier.SUGGEST
         return Edit(start=start, end=end, original=original, replacements=replacements,

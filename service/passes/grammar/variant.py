@@ -82,7 +82,7 @@ def detect(text: str) -> str:
     """``GB`` when the text spells clearly more words the British way, else ``US``."""
     v = evidence(text)
     us = v["US"] + v["US_ize"] / 2
-    return "GB" if v["GB"] >= 2 and v["GB"] > 2 * us else "US"
+    return "GB" if v["GB"] >= 1 and v["GB"] > 2 * us else "US"
 
 
 def normalise(variant: str | None) -> str | None:
@@ -100,3 +100,28 @@ def language_for(text: str, forced: str | None = None) -> str:
     """The LanguageTool language code for ``text``: the forced variant, or the detected one."""
     v = normalise(forced) or detect(text)
     return VARIANTS[v]
+
+
+_CANON = [(regex.compile(p), r) for p, r in (
+    (r"yre(s)?$", r"ire\1"),
+    (r"our(?=s?$|ed$|ing$|ite|able|ably|hood|er|ful|less|ly)", "or"), (r"([^aeiouy])re(s|d)?$", r"\1er\2"),
+    (r"is(e|es|ed|ing|ation|ations|er|ers)$", r"iz\1"), (r"ys(e|es|ed|ing)$", r"yz\1"),
+    (r"ll(ed|ing|er|ers|ous)$", r"l\1"), (r"ence$", "ense"), (r"mme(s)?$", r"m\1"), (r"ogue(s)?$", r"og\1"),
+    (r"ae", "e"), (r"oe", "e"), (r"grey", "gray"), (r"ium$", "um"),
+    (r"ement$", "ment"), (r"eing$", "ing"), (r"^(enrol|fulfil|instal|skil)", r"\1l"), (r"sc(?=eptic)", "sk"),
+)]
+
+
+def _canon(word: str) -> str:
+    w = word.lower()
+    for pattern, rep in _CANON:
+        w = pattern.sub(rep, w)
+    return w
+
+
+def other_variant(original: str, replacement: str) -> bool:
+    """``replacement`` is ``original`` in another English variant's spelling (colour/color,
+    organised/organized, metres/meters, defence/defense, travelled/traveled)."""
+    if original.lower() == replacement.lower():
+        return False
+    return _canon(original) == _canon(replacement)

@@ -1,0 +1,170 @@
+"""Precision of the rule passes and of the grammar pass's filters (issue 10), without a server."""
+from __future__ import annotations
+
+import pytest
+
+from service.core.document import Document
+from service.engine.apply import apply_edits
+from service.passes import debris, punctuation
+from service.passes.grammar import filters
+from service.passes.grammar.variant import detect, language_for, other_variant
+
+
+def _fixed(find, text: str) -> str:
+    return apply_edits(text, [e for e in find(Document(text)) if e.is_auto]).text
+
+
+def _hit(text: str, word: str) -> tuple[int, int]:
+    i = text.index(word)
+    return i, i + len(word)
+
+
+# -- the speller and other LanguageTool matches ----------------------------------------------
+
+@pytest.mark.parametrize("text,word", [
+    ("Women wore the burqa, niqab and chador.", "burqa"),
+    ("Women wore the burqa, niqab and chador.", "niqab"),
+    ("It was a coup d'état in the capital.", "d'état"),
+    ("Ich bin ein Berliner, he said.", "ein"),
+    ("The leader al- Baghdadi died.", "al"),
+    ("He met Ahmed bin talal there.", "talal"),
+    ("They visited the house of van gogh.", "gogh"),
+])
+def test_the_speller_leaves_foreign_words_and_name_parts_alone(text, word):
+    s, e = _hit(text, word)
+    assert filters.reject(text, s, e, "MORFOLOGIK_RULE_EN_US", True, ("x",))
+
+
+@pytest.mark.parametrize("text,word", [("I will recieve it.", "recieve"), ("The goverment said so.", "goverment")])
+def test_the_speller_still_fixes_english_typos(text, word):
+    s, e = _hit(text, word)
+    assert not filters.reject(text, s, e, "MORFOLOGIK_RULE_EN_US", True, ("x",))
+
+
+def test_no_rule_turns_a_name_into_another_name():
+    text = "He met Mark Gabold yesterday."
+    s, e = _hit(text, "Mark Gabold")
+    assert filters.reject(text, s, e, "EN_MULTITOKEN_SPELLING_TWO", False, ("Marc Gasol",))
+    rocket = "Rocket usually falls."
+    assert not filters.reject(rocket, 0, 6, "MTCLEAN_BARE_SINGULAR_SUBJECT", False, ("A rocket",))
+
+
+def test_the_speller_never_offers_a_capitalised_word_for_a_lowercase_one():
+    text = "Women wore the burqa."
+    s, e = _hit(text, "burqa")
+    assert filters.candidates(text, s, e, True, ("Burma", "burka"), False) == ("burka",)
+
+
+@pytest.mark.parametrize("text,word,keep", [
+    ("He left. in the morning he came back.", "in", True),
+    ("He met Mr. smith there.", "smith", False),
+    ("in the morning he came back.", "in", False),   # a paragraph's first word: a fragment or a list item
+    ("- first item\n- second item", "second", False),
+    ("It is in the U.S. we met.", "we", False),
+])
+def test_sentence_start_capitals_only_after_a_real_sentence_end(text, word, keep):
+    s, e = _hit(text, word)
+    assert (not filters.reject(text, s, e, "UPPERCASE_SENTENCE_START", False, (word.title(),))) is keep
+
+
+def test_a_an_only_before_a_real_word():
+    text = "She is a orofessor at a university."
+    s, e = _hit(text, "a orofessor")
+    assert filters.reject(text, s, s + 1, "EN_A_VS_AN", False, ("an",))
+    apple = "He ate a apple."
+    s, e = _hit(apple, "a apple")
+    assert not filters.reject(apple, s, s + 1, "EN_A_VS_AN", False, ("an",))
+
+
+# -- the English variant ---------------------------------------------------------------------
+
+def test_the_variant_is_detected_from_the_documents_own_spellings():
+    assert detect("The epicentre was 10 kilometres deep and the colour of the sky was grey.") == "GB"
+    assert detect("The epicenter was 10 kilometers deep and the color of the sky was gray.") == "US"
+    assert detect("Nothing here tells one variant from the other.") == "US"
+    assert language_for("The colour of the centre.") == "en-GB"
+    assert language_for("The colour of the centre.", "US") == "en-US"
+
+
+@pytest.mark.parametrize("a,b", [("colour", "color"), ("organisations", "organizations"), ("metres", "meters"),
+                                 ("defence", "defense"), ("travelled", "traveled"), ("programme", "program"),
+                                 ("tyre", "tire"), ("epicentre", "epicenter")])
+def test_a_spelling_of_another_variant_is_no_error(a, b):
+    assert other_variant(a, b) and other_variant(b, a)
+    text = f"The {a} is here."
+    s, e = _hit(text, a)
+    assert filters.candidates(text, s, e, True, (b,), variant_forced=False) == ()
+    assert filters.candidates(text, s, e, True, (b,), variant_forced=True) == (b,)
+
+
+@pytest.mark.parametrize("a,b", [("teh", "the"), ("form", "from"), ("recieve", "receive")])
+def test_a_typo_is_not_a_variant(a, b):
+    assert not other_variant(a, b)
+
+
+# -- punctuation ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "He was named coach at Fort Hays, Kan. as the new president.",
+    "Messrs. and Mmes. Smith attended.",
+    "She met Ms. K.H. in the hall.",
+    "Signed by D.T.L. and others.",
+    "The Drs. and the nurses left.",
+    "It came from Calif. by train.",
+])
+def test_abbreviations_never_end_a_sentence(text):
+    assert not [e for e in punctuation.find(Document(text)) if e.rule_id == "punctuation.split-sentence"]
+
+
+def test_a_stop_after_a_capitalised_word_is_only_a_suggestion():
+    edits = punctuation.find(Document("They flew to Kansas. as planned."))
+    assert edits and all(e.tier.value == "suggest" for e in edits if e.rule_id == "punctuation.split-sentence")
+
+
+def test_two_spaces_after_a_sentence_are_a_convention_not_an_error():
+    assert _fixed(punctuation.find, "He left.  Then he came back:  all of it.") == \
+        "He left.  Then he came back:  all of it."
+    assert _fixed(punctuation.find, "He left  then came back.") == "He left then came back."
+
+
+def test_commas_of_a_list_whose_items_were_lost_are_only_suggested():
+    for text in ("The best known artists were,,, and others.", "Authors include,, Drago Jančar,, and Boris."):
+        assert _fixed(punctuation.find, text) == text
+        assert punctuation.find(Document(text))
+
+
+# -- debris ----------------------------------------------------------------------------------
+
+def test_a_cross_reference_is_content_not_a_prompt():
+    text = "Taxes are due in April. See also Interest On Unpaid Taxes, below."
+    assert debris.find(Document(text)) == []
+
+
+def test_a_click_prompt_is_still_removed():
+    text = "Nearly 70 years of hostility. Click on the image to see the beginning."
+    assert "Click" not in _fixed(debris.find, text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The minister spoke.\n\nThank you for watching VTV news, please subscribe to our channel.",
+     "The minister spoke."),
+    ("Prices rose. [ad_1] The bank said so.\n\n[ad_2]\n\nMore text.", "Prices rose. The bank said so.\n\nMore text."),
+    ("Prices rose. Don't forget to like and subscribe!", "Prices rose."),
+])
+def test_broadcast_sign_offs_and_ad_markers_are_removed(text, expected):
+    assert _fixed(debris.find, text) == expected
+
+
+def test_thanks_inside_a_sentence_is_content():
+    text = "He said: Thank you for watching over my son."
+    assert _fixed(debris.find, text) == text
+
+
+def test_a_headline_in_the_source_script_is_suggested():
+    text = ("习近平会见美国总统\n\nXi Jinping met the US president on Monday in Beijing. He said many things.\n\n"
+            "The talks lasted two hours and ended with a statement.")
+    edits = debris.find(Document(text))
+    assert [e.rule_id for e in edits] == ["debris.source-script-line"]
+    assert edits[0].tier.value == "suggest" and edits[0].original.startswith("习近平")
+    quote = "Он сказал: «Мы готовы»"
+    assert debris.find(Document(f"{quote}\n\n{quote}\n\n{quote}")) == []  # not an English text
