@@ -18,7 +18,11 @@ setup: $(STAMP)
 demo: setup
 	@bash scripts/demo.sh
 
-test: setup
+lint: setup
+	$(BIN)/ruff check service tests bench scripts
+	$(BIN)/mypy
+
+test: setup lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: setup

@@ -8,8 +8,8 @@ from typing import Any
 
 def expected_text(text: str, views: list[dict[str, Any]], decisions: dict[str, tuple[str, str | None]]) -> str:
     """``decisions``: edit id -> (accept|reject|modify, replacement or None)."""
-    from service.engine.apply import apply_edits
     from service.core.model import Edit
+    from service.engine.apply import apply_edits
 
     chosen, wording = [], {}
     for v in views:

@@ -8,9 +8,9 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
-from service.errors import InputError, ServiceUnavailable
 from service.core.model import Edit
 from service.engine.pipeline import CleanResult, PassStatus
+from service.errors import InputError, ServiceUnavailable
 
 if TYPE_CHECKING:
     from service.engine.options import CleanOptions

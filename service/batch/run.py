@@ -28,14 +28,14 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from service.reporting import diffing
+from service.engine.factory import Engine, engine_for, local_engine
+from service.engine.options import CleanOptions
+from service.engine.pipeline import Cleaner, CleanResult
 from service.errors import InputTooLargeError, MtcleanError, UnsupportedFormat
 from service.formats import decode_text, format_name, get
 from service.formats.cleaning import FileResult, clean_file
 from service.formats.document import resolve_format
-from service.engine.factory import Engine, engine_for, local_engine
-from service.engine.options import CleanOptions
-from service.engine.pipeline import CleanResult, Cleaner
+from service.reporting import diffing
 from service.rulesets.loader import RULES_DIR, pack_files
 from service.settings import get_settings
 
@@ -509,8 +509,8 @@ class Progress:
         use_bar = bar if bar is not None else bool(getattr(self.stream, "isatty", lambda: False)())
         if enabled and use_bar:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, \
-                TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
 
             self.bar = RichProgress(TextColumn("[bold]mtclean"), BarColumn(), MofNCompleteColumn(),
                                     TimeRemainingColumn(), TextColumn("{task.description}"),

@@ -13,10 +13,9 @@ import urllib.parse
 
 import click
 
-from service.ops import languagetool as lt_server
 from service.errors import MtcleanError
+from service.ops import languagetool as lt_server
 from service.settings import get_settings
-
 
 
 @click.group("languagetool")
@@ -84,10 +83,11 @@ def _check_java() -> tuple[bool, str, str]:
         return False, f"java: {exc}", "reinstall Java 17+"
     m = re.search(r'version "(\d+)(?:\.(\d+))?', out)
     major = int(m.group(1)) if m else 0
-    major = int(m.group(2) or 0) if major == 1 else major
+    major = int(m.group(2) or 0) if m and major == 1 else major
     line = out.splitlines()[0] if out else "unknown"
     if major < 17:
-        return False, f"java: {line} (LanguageTool 6.x needs 17+)", "install a JDK 17+ (apt-get install openjdk-17-jre-headless)"
+        return (False, f"java: {line} (LanguageTool 6.x needs 17+)",
+                "install a JDK 17+ (apt-get install openjdk-17-jre-headless)")
     return True, f"java: {line}", ""
 
 
@@ -104,7 +104,8 @@ def _check_server() -> tuple[bool, str, str]:
     if lt_server.healthy(url):
         return True, f"LanguageTool server: {url} answers", ""
     if get_settings().lt_url:
-        return False, f"LanguageTool server: not reachable at {url}", "check MTCLEAN_LT_URL, or unset it and run `mtclean languagetool start`"
+        return (False, f"LanguageTool server: not reachable at {url}",
+                "check MTCLEAN_LT_URL, or unset it and run `mtclean languagetool start`")
     return False, f"LanguageTool server: not reachable at {url}", "run `mtclean languagetool start`"
 
 

@@ -15,8 +15,15 @@ import click
 from service.core.textio import DEFAULT_MAX_BYTES, decode
 from service.engine.factory import Engine, engine_for, get_cleaner
 from service.engine.options import CleanOptions, load_config
-from service.errors import (EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, InputTooLargeError, InvalidOptions, MtcleanError,
-                            exit_code_of)
+from service.errors import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FOUND,
+    InputTooLargeError,
+    InvalidOptions,
+    MtcleanError,
+    exit_code_of,
+)
 from service.formats import NAMES as FORMAT_NAMES
 from service.formats.cleaning import FileResult
 from service.formats.document import clean_document

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from cachetools import LRUCache
 
 from service.engine.options import CleanOptions
-from service.engine.pipeline import CleanResult, Cleaner
+from service.engine.pipeline import Cleaner, CleanResult
 from service.rulesets.loader import Rule, load_rules
 
 #: cleans a text with extra glossary names: the local Cleaner or a remote service

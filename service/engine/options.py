@@ -173,11 +173,12 @@ class CleanOptions(BaseModel):
             except OSError as exc:
                 raise InvalidOptions(f"--source {source}: cannot read: {exc.strerror or exc}") from exc
         try:
-            return cls(rule_dirs=tuple(str(d) for d in rule_dirs or ()), glossary=names, source_langs=source_lang,
-                       grammar=not no_grammar and not get_settings().grammar_off,
-                       passes=passes if passes is not None else registry.default_names(),
-                       encoding=encoding, max_bytes=max_bytes, apply=apply, source=source_text,
-                       format=fmt, via=via)  # type: ignore[arg-type]
+            return cls.model_validate({
+                "rule_dirs": tuple(str(d) for d in rule_dirs or ()), "glossary": names, "source_langs": source_lang,
+                "grammar": not no_grammar and not get_settings().grammar_off,
+                "passes": passes if passes is not None else registry.default_names(),
+                "encoding": encoding, "max_bytes": max_bytes, "apply": apply, "source": source_text,
+                "format": fmt, "via": via})
         except ValidationError as exc:
             raise invalid(exc, cli=True) from None
 

@@ -27,8 +27,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable, Sequence
 
-from service.errors import MalformedFileError
 from service.core.textio import DEFAULT_MAX_BYTES, decode
+from service.errors import MalformedFileError
 
 __all__ = ["MalformedFileError"]  # the format modules raise it (defined in service.errors)
 

@@ -28,7 +28,7 @@ def cue_slices(text: str, name: str, skip_first: bool = False,
                skip_kinds: tuple[str, ...] = ()) -> list[Slice]:
     """The text lines of each cue: the lines after the timing line of each block."""
     starts = line_starts(text)
-    out = []
+    out: list[Slice] = []
     for k, (start, end) in enumerate(blocks(text)):
         if skip_first and k == 0:
             continue

@@ -15,14 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from service.core.model import Edit
+from service.core.offsets import LineIndex, Utf16Index
 from service.engine import chunking
 from service.engine.chunking import document_names
 from service.engine.factory import Engine
-from service.core.offsets import LineIndex, Utf16Index
-from service.core.model import Edit
 from service.engine.pipeline import CleanResult, PassStatus
-from service.formats import bilingual
-from service.formats import Change, Fixed, Segment, decode_text, detect_codec, get
+from service.formats import Change, Fixed, Segment, bilingual, decode_text, detect_codec, get
 
 SEPARATOR = "\n\n"
 #: a document longer than this (characters) is cleaned in chunks of whole paragraphs of about

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.reporting import diffing
 from service.core.offsets import LineIndex, Utf16Index
 from service.engine.pipeline import CleanResult
+from service.reporting import diffing
 
 SCHEMA_VERSION = "1.0"
 
@@ -26,6 +26,7 @@ def edit_dicts(result: CleanResult) -> list[dict[str, Any]]:
 
 def to_json(result: CleanResult, name: str = "text", include_text: bool = True) -> dict[str, Any]:
     """The whole result as a JSON-ready dict."""
+    applied: list[Any] = list(result.applied)  # Edits (frozen) satisfy diffing's AppliedEdit when read
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "name": name,
@@ -42,8 +43,8 @@ def to_json(result: CleanResult, name: str = "text", include_text: bool = True) 
         "rounds": result.rounds,
         "warnings": result.warnings,
         "diff": {
-            "unified": diffing.unified(result.original, result.cleaned, name, edits=result.applied),
-            "inline": diffing.inline(result.original, result.cleaned, edits=result.applied),
+            "unified": diffing.unified(result.original, result.cleaned, name, edits=applied),
+            "inline": diffing.inline(result.original, result.cleaned, edits=applied),
         },
     }
     if include_text:

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.reporting import diffing
-from service.engine.apply import apply_edits
 from service.core.model import Edit
+from service.engine.apply import apply_edits
+from service.reporting import diffing
 from service.reporting.report import line_col
 
 DECISIONS = ("accept", "reject", "modify")
@@ -57,7 +57,7 @@ def review_edits(job_id: str, edits: Iterable[Mapping[str, Any]]) -> list[Review
         base = edit_id(job_id, d)
         n = seen.get(base, 0)
         seen[base] = n + 1
-        out.append(ReviewEdit(base if n == 0 else f"{base}-{n}", i, Edit.from_dict(d), dict(d)))
+        out.append(ReviewEdit(base if n == 0 else f"{base}-{n}", i, Edit.from_dict(dict(d)), dict(d)))
     return out
 
 

@@ -25,16 +25,25 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Summa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from service import settings
-from service.reporting.diffing import html_inline
-from service.errors import DecodeError, EmptyInputError, InputTooLargeError, MtcleanError
-from service.errors import (InvalidOptions, JobNotFound, MalformedRequest, NoWorker, Unauthorized,
-                          UnsupportedMediaType)
+from service.core.textio import decode
 from service.engine.pipeline import APPLY_MODES
+from service.errors import (
+    DecodeError,
+    EmptyInputError,
+    InputTooLargeError,
+    InvalidOptions,
+    JobNotFound,
+    MalformedRequest,
+    MtcleanError,
+    NoWorker,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from service.formats import NAMES as FORMAT_NAMES
 from service.formats.document import resolve_format
 from service.passes.registry import PASS_ORDER
+from service.reporting.diffing import html_inline
 from service.worker.store import FINAL, Store, new_job_id
-from service.core.textio import decode
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 ops = Blueprint("ops", __name__)
@@ -347,8 +356,14 @@ def check() -> Response:
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document (service/openapi.yaml)."""
-    return yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+    """The OpenAPI 3.1 document (service/web/openapi.yaml), its Options enums (pass names,
+    formats) filled in from the request model, so the document cannot drift from it (a test
+    checks the properties are the model's fields)."""
+    doc = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+    props = doc["components"]["schemas"]["Options"]["properties"]
+    props["passes"]["items"]["enum"] = list(PASS_ORDER)
+    props["format"]["enum"] = list(FORMAT_NAMES)
+    return doc
 
 
 @bp.get("/openapi.json")

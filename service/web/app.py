@@ -20,12 +20,11 @@ from typing import Any
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from service.web import api
 from service.errors import MtcleanError, ServiceUnavailable, status_of
-from service.web import pages as review
-from service.web import review_api
-from service.worker.celery_app import celery_init_app
 from service.settings import celery_settings, defaults, get_settings
+from service.web import api, review_api
+from service.web import pages as review
+from service.worker.celery_app import celery_init_app
 from service.worker.store import Store
 
 log = logging.getLogger(__name__)
@@ -93,8 +92,9 @@ def _http_error(exc: HTTPException) -> Response:
     for k, v in exc.get_headers():  # Allow, Retry-After...
         if k.lower() != "content-type":
             resp.headers[k] = v
-    if status == 429 and getattr(exc, "retry_after", None):
-        resp.headers["Retry-After"] = str(exc.retry_after)
+    retry_after = getattr(exc, "retry_after", None)
+    if status == 429 and retry_after:
+        resp.headers["Retry-After"] = str(retry_after)
     return resp
 
 

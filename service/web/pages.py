@@ -19,9 +19,9 @@ from flask import (
     render_template,
 )
 
-from service.web import csrf
-from service.settings import api_keys
 from service.errors import MtcleanError
+from service.settings import api_keys
+from service.web import csrf
 
 bp = Blueprint("review", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")

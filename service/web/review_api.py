@@ -28,8 +28,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request, url
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from service import settings
-from service.review import decisions as reviewing
-from service.web.api import _api_key, _authenticate, _load, _store
+from service.core.offsets import Utf16Index
 from service.errors import (
     EditNotFound,
     InvalidDecision,
@@ -38,7 +37,8 @@ from service.errors import (
     MalformedRequest,
     NothingToUndo,
 )
-from service.core.offsets import Utf16Index
+from service.review import decisions as reviewing
+from service.web.api import _api_key, _authenticate, _load, _store
 
 bp = Blueprint("review_api", __name__, url_prefix="/v1")
 bp.before_request(_authenticate)
@@ -233,7 +233,7 @@ def decide_bulk(job_id: str) -> Response:
         key, value = next((k, getattr(body, k)) for k in ("rule_id", "category", "tier") if getattr(body, k) is not None)
         picked = [e for e in review.edits if (e.edit.tier.value if key == "tier" else getattr(e.edit, key)) == value]
         selector = {key: value}
-    changes = [(e.id, body.decision, None) for e in picked]
+    changes: list[tuple[str, str, str | None]] = [(e.id, body.decision, None) for e in picked]
     listing, nothing = _record(review, changes, {"decision": body.decision, **selector}) if changes \
         else (review.listing(), [])
     changed = [e.id for e in picked if e.id not in set(nothing)]

@@ -5,8 +5,8 @@ As in Flask's ``examples/celery/make_celery.py``: the app is built from the envi
 """
 from __future__ import annotations
 
-from service.worker import tasks  # noqa: F401 - registers the shared tasks
 from service.web.app import create_app
+from service.worker import tasks  # noqa: F401 - registers the shared tasks
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]

@@ -116,7 +116,8 @@ class Store:
     def __init__(self, url: str, ttl: int = DEFAULT_TTL, client: redis.Redis | None = None):
         self.url = url
         self.ttl = int(ttl)
-        self.redis = client or redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5,
+        # decode_responses=True: every reply is str (redis-py's types cannot say so)
+        self.redis: Any = client or redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5,
                                                     health_check_interval=30, decode_responses=True)
 
     # -- jobs ------------------------------------------------------------------------------

@@ -46,8 +46,8 @@ def test_api_keys_are_required_when_configured(service_stack):
 
 
 def test_an_unexpected_error_is_a_bare_json_500(service_stack, monkeypatch):
-    from service.worker import tasks
     from service.web.app import create_app
+    from service.worker import tasks
 
     def boom(*_a, **_k):
         raise RuntimeError("secret internals /etc/passwd")

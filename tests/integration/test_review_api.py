@@ -51,8 +51,8 @@ def finished_job(client, text: str = TEXT, name: str = "text", headers: dict[str
 def crafted_job(app, text: str, edits: list[Any], name: str = "text") -> str:
     """A finished job whose result holds exactly ``edits`` (service.core.model.Edit), written to the
     store the way a worker writes it: for cases no rule produces on demand (overlaps, candidates)."""
-    from service.reporting import report
     from service.engine.pipeline import CleanResult
+    from service.reporting import report
     from service.worker.store import new_job_id
 
     store = app.extensions["mtclean_store"]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import signal
-import time
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 

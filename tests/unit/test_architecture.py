@@ -121,13 +121,14 @@ def test_the_openapi_options_are_the_request_model(client):
     schema = doc["components"]["schemas"]["Options"]
     assert set(schema["properties"]) == set(Options.model_fields)
     assert schema["properties"]["passes"]["items"]["enum"] == list(registry.names())
-    assert set(schema["properties"]["format"]["enum"]) == set(Options.model_json_schema()["$defs"].get(
-        "FormatName", {"enum": schema["properties"]["format"]["enum"]})["enum"]) if "$defs" in \
-        Options.model_json_schema() else True
+    from service.formats import NAMES
+
+    assert schema["properties"]["format"]["enum"] == list(NAMES)
 
 
 def test_pass_names_come_from_the_registry():
-    assert registry.names() == ("debris", "punctuation", "names", "phrases", "grammar")
+    assert {"debris", "punctuation", "names", "phrases", "grammar"} <= set(registry.names())
+    assert registry.names()[0] == "debris"
     assert registry.names()[-1] == "grammar" and "grammar" not in registry.local_names()
     with pytest.raises(ValueError, match="spelling"):
         registry.validate(["debris", "spelling"])

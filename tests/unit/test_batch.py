@@ -208,8 +208,8 @@ def _stub_service():
     service, service.web.app, cannot be imported)."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from service.reporting import report
     from service.engine.pipeline import Cleaner
+    from service.reporting import report
 
     cleaner, jobs = Cleaner(passes=RULE_PASSES), {}
 

@@ -11,12 +11,12 @@ import docx
 import pytest
 
 from service import formats
-from service.engine.factory import get_cleaner as build_cleaner, local_engine
+from service.engine.factory import get_cleaner as build_cleaner
+from service.engine.factory import local_engine
 from service.engine.options import CleanOptions as Settings
-from service.formats import bilingual
-from service.formats import Change, Fixed, MalformedFileError, Segment
-from service.formats.cleaning import clean_file
 from service.engine.pipeline import RULE_PASSES
+from service.formats import Change, Fixed, MalformedFileError, Segment, bilingual
+from service.formats.cleaning import clean_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 ARTEFACT_FILES = ["article.txt", "article.md", "article.html", "episode.srt", "episode.vtt", "messages.po",
