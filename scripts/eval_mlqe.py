@@ -1,36 +1,46 @@
 #!/usr/bin/env python3
-"""Measure mtclean's edits on real MT output with human post-edits (MLQE-PE dev).
+"""Measure mtclean's edits on real MT output with human post-edits (MLQE-PE dev and train).
 
-For each language pair: how many edits ``mtclean clean`` applies, how many of them move the
-sentence toward the post-edit (word-level edit distance to ``pe`` falls when that edit alone is
-applied), how many move it away, and how many sentences the post-editor left unchanged
-(mt == pe) it changes (false positives; target under 2% of those).
+For each split and language pair, and for ``--apply auto`` and ``--apply all``: how many edits
+``mtclean clean`` applies; how many of them move the sentence toward the post-edit (word-level
+edit distance to ``pe`` falls when that edit alone is applied), away from it, or neither;
+precision (toward / applied edits); sentences made closer to / further from the post-edit by
+all their applied edits together; and how many sentences the post-editor left unchanged
+(mt == pe) mtclean changes (false positives).
 
-    python scripts/eval_mlqe.py [--data DIR] [--apply auto|all] [--grammar | --languagetool-alone]
-                                [--json FILE] [--show N]
+    python scripts/eval_mlqe.py                         # dev and train, auto and all, rule passes
+    python scripts/eval_mlqe.py --split dev --apply auto
+    python scripts/eval_mlqe.py --grammar               # plus LanguageTool (a running server)
+    python scripts/eval_mlqe.py --languagetool-alone    # baseline: LanguageTool's first suggestions
+    python scripts/eval_mlqe.py --json out.json --show 5
+
+The data folder is ``--data`` (the folder holding ``mlqe-pe-dev/`` and ``mlqe-pe-train/``),
+else ``MTCLEAN_BENCH_DATA``, else ``../shared/data`` next to the checkout; a folder of
+``*.jsonl`` files is taken as one split.  No data is an error (exit 2), never an empty table.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import urllib.parse
 import urllib.request
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable
+from typing import Any, Callable
 
 import regex
 from rapidfuzz.distance import Levenshtein
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from service.engine.apply import apply_edits  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 from service.core.model import Edit, Tier  # noqa: E402
-from service.core.offsets import Utf16Index  # noqa: E402
-from service.engine.pipeline import Cleaner  # noqa: E402
+from service.engine.apply import apply_edits  # noqa: E402
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe-dev"
+SPLITS = {"dev": "mlqe-pe-dev", "train": "mlqe-pe-train"}
 _TOKENS = regex.compile(r"\w+|[^\w\s]")
 
 
@@ -39,49 +49,53 @@ def words(text: str) -> list[str]:
     return _TOKENS.findall(text)
 
 
-def evaluate(path: Path, cleaner: Cleaner, apply: str, show: int) -> dict:
-    """Score one language pair."""
-    stats: Counter[str] = Counter()
-    by_rule: Counter[str] = Counter()
-    bad_rules: Counter[str] = Counter()
-    examples: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        mt, pe = row["mt"], row["pe"]
-        stats["sentences"] += 1
-        unchanged = mt == pe
-        stats["unchanged_by_editor"] += unchanged
-        result = cleaner.clean(mt, apply)
-        stats["suggestions"] += len(result.suggestions)
-        if not result.applied:
-            continue
-        stats["sentences_changed"] += 1
-        stats["unchanged_but_changed"] += unchanged
-        base = Levenshtein.distance(words(mt), words(pe))
-        for edit in result.applied:
-            alone = apply_edits(mt, [edit]).text
-            d = Levenshtein.distance(words(alone), words(pe))
-            stats["edits"] += 1
-            by_rule[edit.rule_id] += 1
-            if d < base:
-                stats["toward"] += 1
-            elif d > base:
-                stats["away"] += 1
-                bad_rules[edit.rule_id] += 1
-                if len(examples) < show:
-                    examples.append(f"  [{edit.rule_id}] {edit.original!r} -> {edit.replacement!r}\n"
-                                    f"    mt: {mt}\n    pe: {pe}")
-            else:
-                stats["neutral"] += 1
-    stats_d = dict(stats)
-    stats_d["fp_rate_unchanged"] = stats["unchanged_but_changed"] / max(1, stats["unchanged_by_editor"])
-    stats_d["precision_toward"] = stats["toward"] / max(1, stats["edits"])
-    return {"stats": stats_d, "rules": dict(by_rule.most_common()), "away_rules": dict(bad_rules.most_common()),
-            "examples": examples}
+def data_root(given: Path | None) -> Path:
+    """The folder holding the splits (see the module docstring)."""
+    if given is not None:
+        return given
+    env = os.environ.get("MTCLEAN_BENCH_DATA")
+    if env:
+        return Path(env)
+    return ROOT.parent / "shared" / "data"
+
+
+def split_files(root: Path, splits: list[str], pairs: list[str] | None) -> dict[str, list[Path]]:
+    """``{split: [jsonl files]}``; a folder of jsonl files given directly is one split."""
+    out: dict[str, list[Path]] = {}
+    direct = sorted(root.glob("*.jsonl"))
+    if direct:
+        out[root.name] = direct
+    else:
+        for split in splits:
+            out[split] = sorted((root / SPLITS.get(split, split)).glob("*.jsonl"))
+    if pairs:
+        out = {s: [p for p in files if p.stem in pairs] for s, files in out.items()}
+    return {s: files for s, files in out.items() if files}
+
+
+# --- the engine ------------------------------------------------------------------------
+
+def build_cleaner(grammar: bool, lt_alone: bool, rule_passes_only: bool = True) -> Any:
+    from service.engine import pipeline
+
+    if lt_alone:
+        from service.ops.languagetool import server_url
+
+        return _Alone(languagetool_alone(server_url()))
+    checker = None
+    if grammar:
+        from service.ops.languagetool import server_url
+        from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
+
+        checker = GrammarPass(GrammarSettings(url=server_url()))
+    passes = tuple(pipeline.PASS_ORDER) if grammar else tuple(p for p in pipeline.PASS_ORDER if p != "grammar")
+    return pipeline.Cleaner(passes=passes, grammar=checker)
 
 
 def languagetool_alone(url: str) -> Callable[[str], list[Edit]]:
     """LanguageTool by itself: every match's first suggestion, as edits (raw /v2/check)."""
+    from service.core.offsets import Utf16Index
+
     def find(text: str) -> list[Edit]:
         body = urllib.parse.urlencode({"text": text, "language": "en-US"}).encode()
         with urllib.request.urlopen(f"{url}/v2/check", body, timeout=60) as resp:
@@ -105,47 +119,162 @@ class _Alone:
     def __init__(self, find: Callable[[str], list[Edit]]):
         self._find = find
 
-    def clean(self, text: str, apply: str = "auto"):
+    def clean(self, text: str, apply: str = "auto") -> Any:
         edits = self._find(text)
         out = apply_edits(text, edits)
         return SimpleNamespace(applied=out.applied, suggestions=[], cleaned=out.text)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--apply", default="auto", choices=["auto", "all"])
+# --- scoring ---------------------------------------------------------------------------
+
+def evaluate(rows: list[dict], cleaner: Any, apply: str, show: int) -> dict[str, Any]:
+    """Score one language pair in one apply mode."""
+    stats: Counter[str] = Counter()
+    by_rule: dict[str, Counter[str]] = {}
+    examples: list[dict[str, str]] = []
+    for row in rows:
+        mt, pe = row["mt"], row["pe"]
+        stats["sentences"] += 1
+        unchanged = mt == pe
+        stats["unchanged_by_editor"] += unchanged
+        result = cleaner.clean(mt, apply)
+        stats["suggestions_left"] += len(getattr(result, "suggestions", []))
+        if not result.applied:
+            continue
+        stats["sentences_changed"] += 1
+        stats["unchanged_but_changed"] += unchanged
+        pe_words = words(pe)
+        base = Levenshtein.distance(words(mt), pe_words)
+        whole = Levenshtein.distance(words(result.cleaned), pe_words)
+        stats["sentences_closer"] += whole < base
+        stats["sentences_further"] += whole > base
+        for edit in result.applied:
+            alone = apply_edits(mt, [edit]).text
+            d = Levenshtein.distance(words(alone), pe_words)
+            verdict = "toward" if d < base else "away" if d > base else "neutral"
+            stats["edits"] += 1
+            stats[verdict] += 1
+            tier = getattr(edit.tier, "value", str(edit.tier))
+            stats[f"edits_{tier}"] += 1
+            by_rule.setdefault(edit.rule_id, Counter())[verdict] += 1
+            if verdict == "away" and len(examples) < show:
+                examples.append({"rule": edit.rule_id, "original": edit.original, "replacement": edit.replacement,
+                                 "mt": mt, "pe": pe})
+    s: dict[str, Any] = {k: stats.get(k, 0) for k in (
+        "sentences", "unchanged_by_editor", "sentences_changed", "unchanged_but_changed", "edits", "edits_auto",
+        "edits_suggest", "toward", "away", "neutral", "sentences_closer", "sentences_further", "suggestions_left")}
+    s["fp_rate_unchanged"] = round(s["unchanged_but_changed"] / max(1, s["unchanged_by_editor"]), 4)
+    s["precision"] = round(s["toward"] / s["edits"], 4) if s["edits"] else None
+    s["further_rate"] = round(s["sentences_further"] / max(1, s["sentences"]), 4)
+    rules = {r: dict(c) for r, c in sorted(by_rule.items(), key=lambda kv: -sum(kv[1].values()))}
+    return {"stats": s, "rules": rules, "examples": examples}
+
+
+def _job(args: tuple) -> tuple[str, str, str, dict[str, Any]]:
+    split, path, modes, grammar, lt_alone, show, limit = args
+    cleaner = build_cleaner(grammar, lt_alone)
+    with open(path, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    if limit:
+        rows = rows[:limit]
+    out = {mode: evaluate(rows, cleaner, mode, show) for mode in modes}
+    return split, Path(path).stem, ",".join(modes), out
+
+
+def run(files: dict[str, list[Path]], modes: list[str], grammar: bool = False, lt_alone: bool = False,
+        show: int = 0, limit: int | None = None, jobs: int = 1) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{split: {pair: {mode: {stats, rules, examples}}}}``."""
+    tasks = [(split, str(p), tuple(modes), grammar, lt_alone, show, limit) for split, ps in files.items() for p in ps]
+    report: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in files}
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            results = list(pool.map(_job, tasks))
+    else:
+        results = [_job(t) for t in tasks]
+    for split, pair, _, out in results:
+        report[split][pair] = out
+    return report
+
+
+def _fmt_p(p: float | None) -> str:
+    return "-" if p is None else f"{p:.2f}"
+
+
+def print_table(report: dict[str, dict[str, dict[str, Any]]], modes: list[str]) -> None:
+    head = (f"{'split':6} {'pair':6} {'apply':5} {'sents':>6} {'edits':>6} {'toward':>6} {'away':>5} "
+            f"{'neutr':>5} {'prec':>5} {'closer':>6} {'further':>7} {'unch':>5} {'unch-chg':>8} {'FP%':>6}")
+    print(head)
+    print("-" * len(head))
+    for split, pairs in report.items():
+        for mode in modes:
+            tot: Counter[str] = Counter()
+            for pair, by_mode in pairs.items():
+                s = by_mode[mode]["stats"]
+                tot.update({k: v for k, v in s.items() if isinstance(v, int)})
+                print(f"{split:6} {pair:6} {mode:5} {s['sentences']:6} {s['edits']:6} {s['toward']:6} {s['away']:5} "
+                      f"{s['neutral']:5} {_fmt_p(s['precision']):>5} {s['sentences_closer']:6} "
+                      f"{s['sentences_further']:7} {s['unchanged_by_editor']:5} {s['unchanged_but_changed']:8} "
+                      f"{100 * s['fp_rate_unchanged']:5.2f}%")
+            if len(pairs) > 1:
+                prec = _fmt_p(tot["toward"] / tot["edits"] if tot["edits"] else None)
+                fp = 100 * tot["unchanged_but_changed"] / max(1, tot["unchanged_by_editor"])
+                print(f"{split:6} {'ALL':6} {mode:5} {tot['sentences']:6} {tot['edits']:6} {tot['toward']:6} "
+                      f"{tot['away']:5} {tot['neutral']:5} {prec:>5} {tot['sentences_closer']:6} "
+                      f"{tot['sentences_further']:7} {tot['unchanged_by_editor']:5} {tot['unchanged_but_changed']:8} "
+                      f"{fp:5.2f}%")
+    print("\nprec: edits toward the post-edit / applied edits; closer/further: sentences whose applied edits "
+          "together bring them closer to / further from the post-edit; unch: sentences the editor left "
+          "unchanged; unch-chg: of those, changed by mtclean")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=None,
+                    help="folder with mlqe-pe-dev/ and mlqe-pe-train/ (or one folder of *.jsonl)")
+    ap.add_argument("--split", default="dev,train", help="dev, train or dev,train (default)")
+    ap.add_argument("--pairs", default=None, help="only these pairs, e.g. ro-en,et-en")
+    ap.add_argument("--apply", default="auto,all", help="auto, all or auto,all (default)")
     ap.add_argument("--grammar", action="store_true", help="run the LanguageTool pass too")
     ap.add_argument("--languagetool-alone", action="store_true",
                     help="instead of mtclean: LanguageTool alone, every first suggestion applied")
-    ap.add_argument("--json", type=Path)
-    ap.add_argument("--show", type=int, default=10, help="examples of edits moving away from the post-edit")
-    args = ap.parse_args()
-    grammar = None
-    if args.grammar:
-        from service.ops.languagetool import server_url
-        from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
-        grammar = GrammarPass(GrammarSettings(url=server_url()))
-    cleaner = Cleaner(grammar=grammar)
-    if args.languagetool_alone:
-        from service.ops.languagetool import server_url
-        cleaner = _Alone(languagetool_alone(server_url()))
-    report = {}
-    print(f"{'pair':8} {'sents':>6} {'edits':>6} {'toward':>7} {'away':>5} {'neutral':>8} "
-          f"{'unchanged':>10} {'FP sents':>9} {'FP rate':>8}")
-    for path in sorted(args.data.glob("*.jsonl")):
-        r = evaluate(path, cleaner, args.apply, args.show)
-        s = r["stats"]
-        report[path.stem] = r
-        print(f"{path.stem:8} {s['sentences']:6} {s.get('edits', 0):6} {s.get('toward', 0):7} {s.get('away', 0):5} "
-              f"{s.get('neutral', 0):8} {s['unchanged_by_editor']:10} {s.get('unchanged_but_changed', 0):9} "
-              f"{s['fp_rate_unchanged']:8.2%}")
-    for pair, r in report.items():
-        if r["examples"]:
-            print(f"\n{pair}: edits moving away from the post-edit (rules: {r['away_rules']})")
-            print("\n".join(r["examples"]))
+    ap.add_argument("--limit", type=int, default=None, help="only the first N sentences of each pair")
+    ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1), help="processes (one per file)")
+    ap.add_argument("--json", type=Path, help="write the report as JSON")
+    ap.add_argument("--show", type=int, default=0, help="examples of edits moving away from the post-edit, per pair")
+    ap.add_argument("--rules-detail", action="store_true", help="print toward/away/neutral per rule")
+    args = ap.parse_args(argv)
+
+    modes = [m for m in args.apply.split(",") if m]
+    bad = [m for m in modes if m not in ("auto", "all")]
+    if bad or not modes:
+        ap.error(f"--apply takes auto, all or auto,all (got {args.apply!r})")
+    root = data_root(args.data)
+    files = split_files(root, [s for s in args.split.split(",") if s],
+                        [p for p in args.pairs.split(",")] if args.pairs else None)
+    if not files:
+        print(f"error: no MLQE-PE *.jsonl files for split(s) {args.split} under {root} "
+              f"(pass --data DIR or set MTCLEAN_BENCH_DATA)", file=sys.stderr)
+        return 2
+    report = run(files, modes, args.grammar, args.languagetool_alone, args.show, args.limit,
+                 1 if (args.grammar or args.languagetool_alone) else args.jobs)
+    print_table(report, modes)
+    if args.rules_detail or args.show:
+        for split, pairs in report.items():
+            for pair, by_mode in pairs.items():
+                for mode in modes:
+                    r = by_mode[mode]
+                    if args.rules_detail and r["rules"]:
+                        print(f"\n{split} {pair} --apply {mode}: per rule (toward/away/neutral)")
+                        for rule, c in r["rules"].items():
+                            print(f"  {rule:<40} {c.get('toward', 0):4} {c.get('away', 0):4} {c.get('neutral', 0):4}")
+                    for ex in r["examples"]:
+                        print(f"\n  [{split} {pair} {mode}] {ex['rule']}: {ex['original']!r} -> {ex['replacement']!r}"
+                              f"\n    mt: {ex['mt']}\n    pe: {ex['pe']}")
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        out = {"data": str(root), "apply": modes, "grammar": args.grammar,
+               "languagetool_alone": args.languagetool_alone, "limit": args.limit, "splits": report}
+        args.json.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 
