@@ -32,7 +32,7 @@ MIN_POPULATION = 1_000_000  # and every capital
 MAX_ENGLISH_ZIPF = 2.6  # an alternate more frequent than this in English text is English usage
 _LATIN = regex.compile(r"^\p{Lu}[\p{Latin}\p{M}]{3,}$")
 MIN_ALTERNATE = 5  # shorter alternates ("Wawa") are too often something else
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 # country names in their own languages (and common MT outputs of them) -> the gazetteer's English name
 COUNTRY_ENDONYMS = {
@@ -94,8 +94,8 @@ def _build() -> tuple[frozenset[str], dict[str, str]]:
                 continue
             fa, fe = _fold(alt), name.lower()
             # the same name in another language (Moskva, Warszawa), not a former or other name
-            # (Sverdlovsk, Christiania) nor a spelling variant one letter away (Havan, Madura)
-            if fa[:2] != fe[:2] or fa.startswith(fe) or fe.startswith(fa) or Levenshtein.distance(fa, fe) < 2:
+            # (Sverdlovsk, Christiania) nor the name cut short or extended (Havan, Madura, Nicea)
+            if fa[:2] != fe[:2] or fa.startswith(fe) or fe.startswith(fa) or Levenshtein.distance(fa, fe) < 1:
                 continue
             z = zipf_frequency(alt, "en")
             if z > MAX_ENGLISH_ZIPF or z >= name_zipf:
@@ -139,11 +139,36 @@ def exonym(word: str) -> str | None:
     return _data()[1].get(word)
 
 
+# a place name after one of these names something else: "the cruiser Moskva", "club Bayern München"
+_NAMING = frozenset("""cruiser ship warship vessel frigate destroyer submarine yacht liner ferry tanker boat
+    club team side hotel restaurant cafe bar newspaper magazine daily weekly brand label band album song
+    film movie novel book poem opera play station stadium arena hall river lake street avenue square
+    road bridge company firm bank airline train express""".split())
+_BEFORE = regex.compile(r"([\p{L}\p{M}]+)[ \t]+$")
+_AFTER = regex.compile(r"[ \t]+(\p{Lu})")
+
+
+def in_other_name(text: str, start: int, end: int) -> bool:
+    """The place name at ``text[start:end]`` is part of another name: next to another capitalised
+    word ("Moskva River", "Bayern München") or after a word that names a ship, club, river...
+    ("the cruiser Moskva")."""
+    before = _BEFORE.search(text, max(0, start - 40), start)
+    if before:
+        prev = before.group(1)
+        if prev.lower() in _NAMING:
+            return True
+        from service.core.inventory import starts_sentence
+
+        if prev[:1].isupper() and not starts_sentence(text, before.start(1)):
+            return True
+    return bool(_AFTER.match(text, end, min(len(text), end + 3)))
+
+
 def edit_for(text: str, start: int, end: int) -> Edit | None:
     """A suggestion to write the English name of the place at ``text[start:end]``."""
     word = text[start:end]
     english = exonym(word)
-    if english is None or english == word:
+    if english is None or english == word or in_other_name(text, start, end):
         return None
     return Edit(start, end, word, (english,), "names.exonym", Category.GARBLED_NAME.value, Tier.SUGGEST,
                 f"'{word}' is the local name of {english}; English writes '{english}'.", SOURCE, "names",

@@ -257,8 +257,10 @@ class Repairer:
                         f"'{word}' is '{stem}' with the Romanian ending '-{end}' left on it; {r.says()}.",
                         (r.says(),))
             if zipf(lo) == 0 and exonyms.is_place(stem) and not exonyms.is_place(word):
-                return ("source-ending", stem, Tier.SUGGEST,
-                        f"'{word}' is the place '{stem}' with the Romanian ending '-{end}' left on it.",
+                english = exonyms.exonym(stem) or stem
+                return ("source-ending", english, Tier.SUGGEST,
+                        f"'{word}' is the place '{stem}' with the Romanian ending '-{end}' left on it"
+                        + (f"; English writes '{english}'." if english != stem else "."),
                         (f"gazetteer: '{stem}'",))
         return None
 
