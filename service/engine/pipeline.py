@@ -36,6 +36,7 @@ from service.core.document import Document
 from service.core.model import Edit, Tier
 from service.engine.apply import Applied, Conflict, apply_edits, select
 from service.passes import debris, names, punctuation
+from service.passes import source as source_pass
 from service.passes.phrases import PhraseMatcher
 from service.passes.registry import PASS_ORDER, RULE_PASSES  # noqa: F401 - the one list of passes
 from service.rulesets.loader import Rule, load_rules
@@ -209,7 +210,7 @@ class Cleaner:
 
     def _finders(self) -> dict[str, Callable[[Document], list[Edit]]]:
         return {"debris": debris.find, "punctuation": punctuation.find, "names": names.find,
-                "phrases": self.matcher.find}
+                "phrases": self.matcher.find, "source": source_pass.find}
 
     @property
     def _grammar_on(self) -> bool:
@@ -218,14 +219,14 @@ class Cleaner:
     def find(self, text: str, status: dict[str, PassStatus] | None = None,
              focus: list[tuple[int, int]] | None = None, context: str | None = None,
              grammar: bool = True, skip: list[tuple[int, int]] | None = None,
-             language: str | None = None) -> list[Edit]:
+             language: str | None = None, source: str | None = None) -> list[Edit]:
         """Every edit the enabled passes propose for ``text`` (not yet resolved); with
         ``focus``, only in the paragraphs touching those ranges; with ``context`` (the whole
         document ``text`` is part of), names are counted over the context.  ``grammar``: run
         the grammar pass too, kept off ``skip`` (default: the rule edits found here, and the
         character either side of each)."""
         status = status if status is not None else {}
-        doc = Document(text, self.glossary, focus, context)
+        doc = Document(text, self.glossary, focus, context, source=source)
         edits: list[Edit] = []
         finders = self._finders()
         for name in PASS_ORDER:
@@ -269,22 +270,24 @@ class Cleaner:
         return language_for(context if context is not None else text,
                             getattr(getattr(self.grammar, "settings", None), "variant", None))
 
-    def clean(self, text: str, apply: str = "auto", context: str | None = None) -> CleanResult:
+    def clean(self, text: str, apply: str = "auto", context: str | None = None,
+              source: str | None = None) -> CleanResult:
         """Find, resolve and apply edits until a fixpoint.
 
         ``context``: the whole document when ``text`` is a part of it (a chunk, a segment):
         the names inventory is built from it."""
         if apply not in APPLY_MODES:
             raise ValueError(f"unknown apply mode {apply!r}: use one of {', '.join(APPLY_MODES)}")
-        run = _Run(self, text, apply, context)
+        run = _Run(self, text, apply, context, source)
         return run.result()
 
 
 class _Run:
     """One cleaning: the state of the fixpoint loop."""
 
-    def __init__(self, cleaner: Cleaner, text: str, apply: str, context: str | None):
+    def __init__(self, cleaner: Cleaner, text: str, apply: str, context: str | None, source: str | None = None):
         self.c, self.text, self.apply, self.context = cleaner, text, apply, context
+        self.source = source  # the source-language text, paragraph-aligned (the source pass)
         self.status: dict[str, PassStatus] = {}
         self.warnings: list[str] = []
         self.rejected: set[tuple] = set()
@@ -302,7 +305,8 @@ class _Run:
         self.rounds += 1
         st: dict[str, PassStatus] = {}
         grammar = grammar and not self.grammar_down
-        found = self.c.find(text, st, focus, self.context, grammar=grammar, skip=skip, language=self.language)
+        found = self.c.find(text, st, focus, self.context, grammar=grammar, skip=skip, language=self.language,
+                            source=self.source)
         for name, s in st.items():
             total = self.status.setdefault(name, PassStatus(s.status))
             total.seconds += s.seconds

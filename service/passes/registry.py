@@ -64,6 +64,8 @@ PASSES: list[PassInfo] = [
              doc="prompt echoes, tags, doubled words and other MT debris"),
     PassInfo("punctuation", "service.passes.punctuation:find", 20, ("punctuation", "spacing"),
              doc="spacing and punctuation MT gets wrong"),
+    PassInfo("source", "service.passes.source:find", 25, ("garbled_name", "consistency"),
+             doc="the source text (--source): names, numbers, URLs and untranslated spans"),
     PassInfo("names", "service.passes.names:find", 30, ("garbled_name",),
              doc="names spelled inconsistently or garbled"),
     PassInfo("phrases", "service.passes.registry:_phrases", 40,
