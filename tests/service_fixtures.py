@@ -15,16 +15,17 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+
+from service.errors import ServiceUnavailable
+from service.ops import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_BIN = shutil.which("redis-server")
@@ -42,62 +43,31 @@ def require_services() -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return processes.free_port()
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:
     """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-        except Exception as exc:  # noqa: BLE001 - keep polling; report the last error
-            last = exc
-        else:
-            if last:
-                return last
-        time.sleep(interval)
-    raise TimeoutError(f"{what} not within {timeout:.0f} s (last: {last!r})")
+    try:
+        return processes.wait_until(check, timeout, what, interval)
+    except ServiceUnavailable as exc:
+        raise TimeoutError(str(exc)) from None
 
 
-class RedisServer:
-    """A redis-server process with an append-only file in ``directory`` (fsync every second, as deployed)."""
+class RedisServer(processes.RedisProcess):
+    """A redis-server process with an append-only file in ``directory`` (fsync every second, as
+    deployed): the project's managed-process helper (:mod:`service.ops.processes`)."""
 
     def __init__(self, directory: Path, port: int | None = None):
-        self.directory = directory
-        self.port = port or free_port()
-        self.proc: subprocess.Popen | None = None
-        directory.mkdir(parents=True, exist_ok=True)
-
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def start(self) -> "RedisServer":
-        import redis
-
         assert REDIS_BIN
-        cmd = [REDIS_BIN, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-               "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no",
-               "--protected-mode", "yes", "--logfile", str(self.directory / "redis.log")]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-        wait_for(lambda: self.proc.poll() is None and client.ping(), START_TIMEOUT, f"redis on {self.port}")
-        client.close()
+        super().__init__(directory, port, binary=REDIS_BIN, extra=("--protected-mode", "yes"))
+
+    def start(self, timeout: float = START_TIMEOUT) -> "RedisServer":  # type: ignore[override]
+        super().start(timeout)
         return self
 
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
+    def stop(self, sig: int = signal.SIGTERM) -> None:  # type: ignore[override]
+        super().stop(10.0, sig)
 
 
 def _worker_env(redis_url: str, settings: dict[str, Any]) -> dict[str, str]:

