@@ -13,7 +13,7 @@ from collections import defaultdict
 import ahocorasick
 import regex
 
-from service.core.casing import fix_case
+from service.core.casing import fix_case, starts_sentence
 from service.core.document import Document
 from service.core.model import Edit
 from service.rulesets.loader import Rule, compiled
@@ -134,7 +134,9 @@ class PhraseMatcher:
             return []
         span = text[start:end]
         assert rule.templates is not None
-        reps = [fix_case(span, t[0][1] if t else "") for t in rule.templates]
+        para = doc.paragraph_at(start)
+        at_start = starts_sentence(text, start, para.start if para else 0)
+        reps = [fix_case(span, t[0][1] if t else "", at_start) for t in rule.templates]
         edit = self._edit(doc, rule, start, end, reps)
         return [edit] if edit else []
 
@@ -148,10 +150,11 @@ class PhraseMatcher:
             if m.start() > a_start:
                 break
             if m.end() >= a_end and m.end() > m.start():
+                at_start = starts_sentence(doc.text, m.start(), para.start if para else 0)
                 if rule.templates is None:
-                    reps = [fix_case(m.group(), m.expand(r)) for r in rule.replace]
+                    reps = [fix_case(m.group(), m.expand(r), at_start) for r in rule.replace]
                 else:
-                    reps = [fix_case(m.group(), render(t, m, phrase)) for t in rule.templates]
+                    reps = [fix_case(m.group(), render(t, m, phrase), at_start) for t in rule.templates]
                 edit = self._edit(doc, rule, m.start(), m.end(), reps)
                 if edit:
                     out.append(edit)

@@ -64,8 +64,9 @@ def _other_ids(files: set[Path]) -> dict[str, str]:
     return ids
 
 
-def lint(paths: list[Path], strict: bool = True, out=None) -> int:
-    """Lint the given pack files (directories: every pack under them); the number of errors."""
+def lint(paths: list[Path], strict: bool | None = None, out=None) -> int:
+    """Lint the given pack files (directories: every pack under them); the number of errors.
+    ``strict`` (default: built-in packs only) requires ``src`` and a bad and an ok example."""
     out = out or sys.stdout
     files = pack_files(paths)
     others = _other_ids({p.resolve() for p in files})
@@ -95,12 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("lint", help="validate rule packs and run their examples")
     p.add_argument("files", nargs="+", type=Path, help="pack files or directories")
-    p.add_argument("--legacy", action="store_true", help="v1 packs: do not require 'src'")
+    p.add_argument("--strict", action="store_true",
+                   help="require 'src' and a bad and an ok example (default: only for rules/phrases/)")
     args = parser.parse_args(argv)
     from service.errors import RuleError
 
     try:
-        n = lint(args.files, strict=not args.legacy)
+        n = lint(args.files, strict=True if args.strict else None)
     except RuleError as exc:
         print(f"ERROR {exc}", file=sys.stderr)
         return 2

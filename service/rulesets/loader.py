@@ -195,17 +195,27 @@ def is_legacy(path: Path) -> bool:
     return path.resolve().parent == PHRASES_DIR.resolve()
 
 
+def is_builtin(path: Path) -> bool:
+    """A built-in v2 pack (``rules/phrases/<dir>/...``): ``src`` and bad+ok examples required.
+    A user's own packs (``--rules``) need neither."""
+    try:
+        path.resolve().relative_to(PHRASES_DIR.resolve())
+    except ValueError:
+        return False
+    return not is_legacy(path)
+
+
 def check_pack(path: Path, strict: bool | None = None) -> tuple[list[Rule], list[str]]:
     """Validate and compile one pack file: (the rules that compiled, every error found).
 
-    ``strict`` (default: every pack but the v1 files in ``rules/phrases/``) requires ``src``
-    and at least one ``bad`` and one ``ok`` example per rule."""
+    ``strict`` (default: the built-in packs in ``rules/phrases/<dir>/``, not the user's own)
+    requires ``src`` and at least one ``bad`` and one ``ok`` example per rule."""
     from pydantic import ValidationError
 
     from service.rulesets.schema import PackSpec, RuleSpec
 
     if strict is None:
-        strict = not is_legacy(path)
+        strict = is_builtin(path)
     try:
         raw = _yaml_load(path.read_text(encoding="utf-8"))
     except Exception as exc:  # noqa: BLE001 - OSError, UnicodeDecodeError, yaml.YAMLError
@@ -269,15 +279,91 @@ def pack_files(dirs: list[Path]) -> list[Path]:
     return files
 
 
-def load_rules(extra_dirs: list[Path] | None = None, builtin: bool = True) -> list[Rule]:
-    """Load the built-in packs plus the user's; rule ids must be unique across all of them."""
-    dirs = ([PHRASES_DIR] if builtin else []) + list(extra_dirs or [])
+def _cache_dir() -> Path:
+    """``<cache root>/rules`` (service.settings), else the platformdirs user cache."""
+    try:
+        from service.settings import cache_root
+
+        return cache_root() / "rules"
+    except Exception:  # noqa: BLE001 - settings unavailable or invalid: fall back
+        import platformdirs
+
+        return platformdirs.user_cache_path("mtclean") / "rules"
+
+
+def _cache_key(files: list[Path]) -> str:
+    """A hash of the engine (version, compiler sources, Python) and of every pack file's path
+    and content."""
+    import hashlib
+    import sys
+
+    h = hashlib.sha256(f"{ENGINE_VERSION}|{sys.version}".encode())
+    here = Path(__file__).resolve().parent
+    for src in ("loader.py", "phrase.py", "schema.py"):
+        h.update((here / src).read_bytes())
+    for path in files:
+        h.update(b"\0" + str(path.resolve()).encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def _compile_files(files: list[Path]) -> list[Rule]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in pack_files(dirs):
+    for path in files:
         for rule in load_pack(path):
             if rule.id in seen:
                 raise RuleError(f"{path}: rule '{rule.id}': key 'id': duplicate of a rule in {seen[rule.id]}")
             seen[rule.id] = str(path)
             rules.append(rule)
     return rules
+
+
+def load_rules(extra_dirs: list[Path] | None = None, builtin: bool = True, cache: bool | None = None) -> list[Rule]:
+    """Load the built-in packs plus the user's; rule ids must be unique across all of them.
+
+    The compiled rules are cached on disk (a pickle in ``<cache root>/rules/``, keyed by
+    :func:`_cache_key`), so a start-up reads one file instead of parsing and compiling every
+    pack.  ``cache=False`` (or ``MTCLEAN_RULE_CACHE=0``) compiles afresh and writes nothing."""
+    import os
+    import pickle
+
+    dirs = ([PHRASES_DIR] if builtin else []) + list(extra_dirs or [])
+    files = pack_files(dirs)
+    if cache is None:
+        cache = os.environ.get("MTCLEAN_RULE_CACHE", "1") not in ("0", "false", "no")
+    if not cache:
+        return _compile_files(files)
+    try:
+        key = _cache_key(files)
+        target = _cache_dir() / f"rules-{key}.pickle"
+    except OSError as exc:
+        raise RuleError(f"cannot read the rule packs: {exc}") from exc
+    try:
+        with open(target, "rb") as fh:
+            rules = pickle.load(fh)
+        if isinstance(rules, list):
+            return rules
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a stale or broken cache file: compile afresh
+        pass
+    rules = _compile_files(files)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+        _prune(target)
+    except OSError:
+        pass  # a read-only cache: compile at every start
+    return rules
+
+
+def _prune(keep: Path, limit: int = 8) -> None:
+    """Keep the newest ``limit`` cache files."""
+    olds = sorted(keep.parent.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in olds[limit:]:
+        if p != keep:
+            p.unlink(missing_ok=True)

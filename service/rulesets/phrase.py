@@ -408,17 +408,16 @@ def compile_template(text: str, phrases: list[Phrase]) -> tuple[Part, ...]:
         else:
             name = m.group(2)
             if name.isdigit():
+                # a phrase without that group copies nothing (one of several match phrases may
+                # lack the optional frame the others have)
                 k = int(name)
-                for ph in phrases:
-                    if k < 1 or k > ph.groups:
-                        raise PhraseError(f"'{{{name}}}' in the replacement: the match {ph.text!r} has "
-                                          f"{ph.groups} group(s)")
+                if k < 1 or not any(k <= ph.groups for ph in phrases):
+                    raise PhraseError(f"'{{{name}}}' in the replacement: no match phrase has {k} group(s)")
                 parts.append(("g", k))
             else:
-                for ph in phrases:
-                    if name not in ph.slots:
-                        raise PhraseError(f"'{{{name}}}' in the replacement: the match {ph.text!r} has no "
-                                          f"such slot")
+                if not any(name in ph.slots for ph in phrases):
+                    raise PhraseError(f"'{{{name}}}' in the replacement: no match phrase has the slot "
+                                      f"'{{{name}}}'")
                 parts.append(("s", name))
         pos = m.end()
     if pos < len(text):
@@ -452,6 +451,13 @@ def _pick_form(tags: tuple[str, ...], rep: tuple[tuple[str, tuple[str, ...]], ..
     return lemma
 
 
+def _group(m: "regex.Match[str]", name: str) -> str:
+    try:
+        return m.group(name) or ""
+    except IndexError:  # this phrase has no such group
+        return ""
+
+
 def render(parts: tuple[Part, ...], m: "regex.Match[str]", phrase: Phrase) -> str:
     """The replacement for match ``m`` of ``phrase``."""
     out: list[str] = []
@@ -460,9 +466,9 @@ def render(parts: tuple[Part, ...], m: "regex.Match[str]", phrase: Phrase) -> st
         if kind == "t":
             out.append(part[1])
         elif kind == "s":
-            out.append(m.group(part[1]) or "")
+            out.append(_group(m, part[1]))
         elif kind == "g":
-            out.append(m.group(f"g{part[1]}") or "")
+            out.append(_group(m, f"g{part[1]}"))
         else:
             n, lemma, rep = part[1], part[2], part[3]
             k = 1 if len(phrase.lemmas) == 1 else n

@@ -96,7 +96,7 @@ def test_lint_reports_file_rule_and_key_and_failing_examples(tmp_path, capsys):
         "  - id: t.two\n    src: y\n    match: 'crater of war'\n    replace: 'brink of war'\n    message: m\n"
         "    examples: [{bad: 'the crater of war', fix: 'the edge of war'}, {ok: 'the crater of war'}]\n",
         encoding="utf-8")
-    n = lint([path])
+    n = lint([path], strict=True)
     out = capsys.readouterr().out
     assert n == 4
     assert "rule 't.one'" in out and "key 'src'" in out and "key 'match'" in out
