@@ -233,7 +233,8 @@ def print_report(report: dict[str, Any], top: int | None, show: int) -> None:
           f"({t['suggest'] * per_m:.2f}/M)")
     rows = report["rules"][:top] if top else report["rules"]
     corpora_names = list(words)
-    print(f"\nper rule ({len(report['rules'])} rule/tier rows{'' if not top or top >= len(report['rules']) else f', top {top}'}):")
+    shown = "" if not top or top >= len(report["rules"]) else f", top {top}"
+    print(f"\nper rule ({len(report['rules'])} rule/tier rows{shown}):")
     head = f"  {'rule':<44} {'tier':<8} {'hits':>6} {'/M words':>9}  " + "  ".join(f"{c:>18}" for c in corpora_names)
     print(head)
     for r in rows:

@@ -26,10 +26,10 @@ import math
 import os
 import re
 import sys
-
-import regex
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import regex
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("MTCLEAN_BENCH_DATA", ROOT.parent / "shared" / "data"))
