@@ -20,6 +20,7 @@ import yaml
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from markupsafe import Markup
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -43,6 +44,7 @@ from service.formats import NAMES as FORMAT_NAMES
 from service.formats.document import resolve_format
 from service.passes.registry import PASS_ORDER
 from service.reporting.diffing import html_inline
+from service.reporting.html import render
 from service.worker.store import FINAL, Store, new_job_id
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
@@ -325,11 +327,8 @@ def get_diff(job_id: str) -> Response:
     if fmt == "unified":
         return Response(result.get("diff", {}).get("unified", ""), mimetype="text/x-diff")
     original = _store().get_text(job_id) or ""
-    body = html_inline(original, result.get("cleaned", original))
-    page = ("<!doctype html><meta charset=utf-8><title>mtclean diff</title><style>"
-            "del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}"
-            "pre{white-space:pre-wrap;font:1rem/1.5 serif;max-width:50rem}</style><pre>" + body + "</pre>\n")
-    return Response(page, mimetype="text/html")
+    body = Markup(html_inline(original, result.get("cleaned", original)))  # escaped by html_inline
+    return Response(render("diff.html", body=body, name=job.get("name", "")), mimetype="text/html")
 
 
 def _not_done(job_id: str, job: dict[str, Any]) -> Response:

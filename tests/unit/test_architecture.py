@@ -151,3 +151,19 @@ def test_pyproject_kebab_case_keys_and_unknown_keys(runner, tmp_path: Path, monk
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(cli, ["serve", "--help"]).exit_code == 0
     assert runner.invoke(cli, ["check", "-"], input="x").exit_code == 2
+
+
+def test_html_diff_and_report_come_from_templates_and_escape(client, runner, tmp_path):
+    resp = client.post("/v1/jobs", json={"text": "<b>who</b> met him. in Syria.", "name": "<x>",
+                                         "options": {"passes": ["punctuation"]}})
+    page = client.get(f"/v1/jobs/{resp.json['id']}/diff?format=html")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    body = page.get_data(as_text=True)
+    assert "<title>mtclean diff: &lt;x&gt;</title>" in body and "&lt;b&gt;who" in body and "<del>" in body
+    src = tmp_path / "a.txt"
+    src.write_text("<script>x</script> met him. in Syria.\n")
+    report = tmp_path / "r.html"
+    res = runner.invoke(cli, ["clean", "--no-grammar", "--passes", "punctuation", "--report", str(report), str(src)])
+    html = report.read_text()
+    assert res.exit_code in (0, 1) and "<script>x" not in html and "&lt;script&gt;x" in html
+    assert "punctuation.split-sentence" in html and "line 1, column" in html
