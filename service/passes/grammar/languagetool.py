@@ -348,14 +348,27 @@ class GrammarPass:
             return None
         spelling = speller or m["category"] == "TYPOS"
         replacements = filters.candidates(text, start, end, spelling, replacements,
-                                          bool(normalise(self.settings.variant)))
+                                          bool(normalise(self.settings.variant)), speller)
         if not replacements or filters.reject(text, start, end, rule, spelling, replacements):
             return None
-        tier = Tier.AUTO if rule in self.auto_rules and len(replacements) == 1 else Tier.SUGGEST
+        tier = Tier.AUTO if rule in self.auto_rules and len(replacements) == 1 and self._sure(
+            text, start, end, rule, replacements[0]) else Tier.SUGGEST
         return Edit(start=start, end=end, original=original, replacements=replacements,
                     rule_id=f"LT:{rule}", category=(Category.SPELLING if spelling else Category.GRAMMAR).value,
                     tier=tier, message=m["message"], source=f"LanguageTool {version} rule {rule}",
                     pass_name=NAME)
+
+    @staticmethod
+    def _sure(text: str, start: int, end: int, rule: str, replacement: str) -> bool:
+        """Allow-listed rules are auto only where no context can excuse the text (measured on
+        clean English: "an humble", "had had", "J .Adams" are left to a person)."""
+        if rule == "EN_A_VS_AN":
+            return filters.sure_article(text, start, end, replacement)
+        if rule == "ENGLISH_WORD_REPEAT_RULE":
+            return filters.sure_repeat(text[start:end])
+        if rule == "COMMA_PARENTHESIS_WHITESPACE":
+            return "(" in text[start:end] or ")" in text[start:end] or filters.sure_spacing(text, end)
+        return True
 
     @staticmethod
     def _unavailable(url: str, exc: Exception, requests: int = 0, cache_hits: int = 0) -> GrammarOutcome:
