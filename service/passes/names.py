@@ -71,6 +71,25 @@ RARE_ZIPF = 2.0
 FUNCTION_ZIPF = 5.5  # "and", "over": a capitalised one starts a sentence, it is no piece of a name  # a damaged form is rarer than this in English
 
 
+_VOWEL = regex.compile(r"[aeiouyáéíóúàèìòùâêîôûäëïöüąęő]", regex.IGNORECASE)
+_HONORIFICS = frozenset("ji jee sahib saheb san sama kun chan bey pasha effendi".split())
+
+
+def _removed(word: str, name: str) -> str:
+    """The letters ``word`` has more than ``name`` (which it contains in order)."""
+    lo, nl = word.lower(), name.lower()
+    i = 0
+    while i < len(nl) and lo[i] == nl[i]:
+        i += 1
+    return lo[i:i + len(lo) - len(nl)]
+
+
+def _plural_pair(a: str, b: str) -> bool:
+    """One is the other with an English plural or possessive-less ``s`` ("Cholas", "Chola")."""
+    a, b = a.lower(), b.lower()
+    return a == b + "s" or b == a + "s"
+
+
 def collapse_stutter(word: str) -> str:
     """Collapse syllables repeated back to back (``imimimani`` -> ``imani``)."""
     return _STUTTER.sub(r"\1", word)
@@ -81,16 +100,17 @@ def collapse_letters(word: str) -> str:
     return regex.sub(r"(\p{L})\1+", r"\1", word.lower())
 
 
-def unstutter(word: str) -> list[str]:
+def unstutter(word: str, from_start: bool = False) -> list[str]:
     """Every form of ``word`` with one repeated syllable (2-4 letters, repeated back to back
-    any number of times) reduced to one copy; at most ``len(word)`` forms, for words of at most
+    any number of times, not at the start of the word unless ``from_start``: the rest of a fused
+    title, "imimimani") reduced to one copy; at most ``len(word)`` forms, for words of at most
     MAX_NAME_LEN letters."""
     if len(word) > MAX_NAME_LEN:
         return []
     lo = word.lower()
     out: dict[str, None] = {}
     for k in (2, 3, 4):
-        for i in range(len(lo) - 2 * k + 1):
+        for i in range(0 if from_start else 1, len(lo) - 2 * k + 1):  # Punpun, Susun are names
             chunk = lo[i:i + k]
             if not chunk.isalpha() or lo[i + k:i + 2 * k] != chunk:
                 continue
@@ -198,7 +218,7 @@ class Repairer:
             return None
         title, rest = m.group(1), m.group(2)
         followers = self.inv.after_title(title)
-        forms = [rest, *unstutter(rest)]
+        forms = [rest, *unstutter(rest, from_start=True)]
         found: dict[str, str] = {}
         for form in forms:
             for name in self.index.ending_with(form):
@@ -232,7 +252,10 @@ class Repairer:
         if len({r.name for r in found}) == 1:
             r = found[0]
             tail_only = word.lower().startswith(r.name.lower()) and len(word) - len(r.name) <= 2
-            sure = zipf(word.lower()) == 0 and not exonyms.is_place(word) and not tail_only
+            # a doubled consonant cluster ("khkh") is as often a transliteration as a stutter
+            removed = word.lower()[len(r.name):] if tail_only else _removed(word, r.name)
+            sure = (zipf(word.lower()) == 0 and not exonyms.is_place(word) and not tail_only
+                    and (bool(_VOWEL.search(removed)) or bool(_STRONG_STUTTER.search(word))))
             return ("repeated-syllable", r.name, Tier.AUTO if sure else Tier.SUGGEST,
                     f"'{word}' repeats a syllable; {r.says()}.", (r.says(),))
         if found or not _STRONG_STUTTER.search(word) or zipf(word.lower()) > 0:
@@ -245,6 +268,8 @@ class Repairer:
 
     def _ending(self, word: str) -> tuple | None:
         lo = word.lower()
+        if exonyms.is_place(word):
+            return None  # Barnaul is a city, not "Barna" with an article
         for end in _RO_ENDINGS:
             stem = word[:-len(end)]
             if not lo.endswith(end) or len(stem) < MIN_LEN:
@@ -272,6 +297,8 @@ class Repairer:
             own = self.inv.count(word)
             for name in self.index.near(word):
                 r = self.refs[name]
+                if _plural_pair(word, name):
+                    continue  # "Cholas" and "Chola"
                 if r.strong or (r.count >= 2 and r.count > own):
                     out.append(r)
         self._near_cache[word] = out
@@ -313,6 +340,8 @@ class Repairer:
         two_words = is_common_word(a) and is_common_word(b)
         if is_common_word(a, FUNCTION_ZIPF) or is_common_word(b, FUNCTION_ZIPF) or (two_words and b[:1].isupper()):
             return None  # "And over", "Iraq is", "New Port": words, not "Andover", "Iraqis", "Newport"
+        if (b[:1].isupper() and not r.strong) or b.lower() in _HONORIFICS:
+            return None  # "Rajya Sabha" and "Rajyasabha", "Gandhi ji": both are written
         if self.inv.pairs.get((a, b), 0) >= 2 and r.count < 2 and not r.strong:
             return None  # the split form is the consistent one
         if (a in self.refs and self.refs[a].count >= 2) and b[:1].isupper():
@@ -328,6 +357,11 @@ class Repairer:
         quoted phrase of the source language)."""
         m = _FOLLOWING.match(self.doc.text, end, min(len(self.doc.text), end + MAX_NAME_LEN + 2))
         return bool(m) and zipf(m.group(1)) < 2.5
+
+    def _foreign_before(self, start: int) -> bool:
+        """The word before is a capitalised word English does not know ("Toltrele Prutului")."""
+        m = _PREV_WORD.search(self.doc.text, max(0, start - MAX_NAME_LEN - 2), start)
+        return bool(m) and zipf(m.group(1).lower()) == 0
 
     def _mid_sentence(self, start: int) -> bool:
         """A capitalised word at ``start`` does not begin a sentence."""
@@ -395,7 +429,8 @@ class Repairer:
                 found = self._word(word)
                 if found is not None:
                     rule, rep, tier, message, ev = found
-                    if rule == "source-ending" and tier == Tier.AUTO and self._foreign_after(end):
+                    if rule == "source-ending" and tier == Tier.AUTO and (
+                            self._foreign_after(end) or self._foreign_before(start)):
                         tier = Tier.SUGGEST  # "Murmurul vocilor": a title quoted in its language
                     edits.append(self._edit(start, end, rep, rule, tier, message, ev))
                     continue
