@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import urllib.error
-import urllib.request
 from typing import TYPE_CHECKING, Any
+
+import httpx
 
 from service.core.model import Edit
 from service.engine.pipeline import CleanResult, PassStatus
@@ -22,28 +22,30 @@ class RemoteEngine:
     def __init__(self, url: str, settings: CleanOptions):
         self.url = url.rstrip("/")
         self.settings = settings
+        self.client = httpx.Client(timeout=60.0)
 
     def _call(self, method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
+        headers = {"Accept": "application/json"}
+        data = None
         if body is not None:
-            req.add_header("Idempotency-Key", hashlib.sha256(data or b"").hexdigest())
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+            headers["Idempotency-Key"] = hashlib.sha256(data).hexdigest()
         try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                return resp.status, json.loads(resp.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            try:
-                err = json.loads(exc.read() or b"{}").get("error", {})
-            except ValueError:
-                err = {}
-            msg = err.get("message") or exc.reason
-            if exc.code in (502, 503, 504):
-                raise ServiceUnavailable(f"the mtclean service at {self.url} answered {exc.code}: {msg}") from None
-            raise InputError(f"the mtclean service refused the file ({exc.code}): {msg}") from None
-        except (urllib.error.URLError, OSError) as exc:
+            resp = self.client.request(method, url, content=data, headers=headers)
+        except httpx.HTTPError as exc:  # connection refused, timeouts, bad URLs
             raise ServiceUnavailable(f"cannot reach the mtclean service at {self.url} ({exc}); "
                                      "start it with `mtclean serve` or check --via") from None
+        if resp.status_code >= 400:
+            try:
+                err = resp.json().get("error", {})
+            except ValueError:
+                err = {}
+            msg = err.get("message") or resp.reason_phrase
+            if resp.status_code in (502, 503, 504):
+                raise ServiceUnavailable(f"the mtclean service at {self.url} answered {resp.status_code}: {msg}")
+            raise InputError(f"the mtclean service refused the file ({resp.status_code}): {msg}")
+        return resp.status_code, (resp.json() if resp.content else {})
 
     def __call__(self, text: str, extra: frozenset[str]) -> CleanResult:
         s = self.settings

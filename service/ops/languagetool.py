@@ -21,11 +21,10 @@ import os
 import shutil
 import subprocess
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 from service.errors import ServiceUnavailable
 from service.ops.processes import stop_pid, wait_until
@@ -172,9 +171,8 @@ def server_url(port: int | None = None) -> str:
 def healthy(url: str, timeout: float = 2.0) -> bool:
     """True when ``GET url/v2/healthcheck`` answers 200."""
     try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/v2/healthcheck", timeout=timeout) as resp:
-            return resp.status == 200
-    except (OSError, urllib.error.URLError, ValueError):
+        return httpx.get(f"{url.rstrip('/')}/v2/healthcheck", timeout=timeout).status_code == 200
+    except (httpx.HTTPError, ValueError):
         return False
 
 
@@ -271,10 +269,10 @@ def start(port: int = DEFAULT_PORT, heap: str = DEFAULT_HEAP, timeout: float = S
 def _warm_up(url: str, timeout: float) -> None:
     """One small check: the server answers its healthcheck ~1 s after launch but loads the
     English rules on the first check (~9 s); pay that here, not in the first real request."""
-    data = urllib.parse.urlencode({"language": "en-US", "text": "This is a warm-up sentence."}).encode()
     try:
-        urllib.request.urlopen(f"{url}/v2/check", data=data, timeout=timeout).close()
-    except OSError:
+        httpx.post(f"{url}/v2/check", data={"language": "en-US", "text": "This is a warm-up sentence."},
+                   timeout=timeout)
+    except httpx.HTTPError:
         pass  # healthy already; the first real check will just be slower
 
 
