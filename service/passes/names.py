@@ -299,7 +299,10 @@ class Repairer:
                 r = self.refs[name]
                 if _plural_pair(word, name):
                     continue  # "Cholas" and "Chola"
-                if r.strong or (r.count >= 2 and r.count > own):
+                # a document name used as often as this word is a reference only if English
+                # knows it better (Trump, not Trupm); the neighbours must agree in any case
+                if r.strong or (own >= 2 and r.count >= 2 * own) or (own == 1 and (
+                        r.count > 1 or zipf(name.lower()) > zipf(word.lower()))):
                     out.append(r)
         self._near_cache[word] = out
         return out
@@ -389,7 +392,9 @@ class Repairer:
             return self._edit(start, end, r.name, "two-spellings", Tier.SUGGEST,
                               f"The document spells this name two ways: '{word}' ({own} times) and "
                               f"'{r.name}'; {r.says()}.", ev)
-        sure = (doubled or swapped) and zipf(word.lower()) == 0 and (r.strong or r.count >= 2)
+        # the glossary or the source spells the name: any one-letter slip of a word English does
+        # not know is repaired; from the document alone, a doubled or swapped letter only
+        sure = zipf(word.lower()) == 0 and (r.strong or (doubled or swapped))
         return self._edit(start, end, r.name, "one-letter", Tier.AUTO if sure else Tier.SUGGEST,
                           f"'{word}' differs by {kind} from '{r.name}'; {r.says()}"
                           + (f", after '{neighbour}' too" if neighbour else "") + ".", ev)
