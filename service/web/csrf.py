@@ -11,6 +11,12 @@ site can neither read nor set.  For every POST, PUT, PATCH and DELETE:
   cookie) must come from this origin and carry the token: anything else is refused with
   403 ``csrf_failed``;
 * other requests (curl, scripts: no cookie, nothing ambient to abuse) pass.
+
+Why not Flask-WTF's ``CSRFProtect``: it keeps the token in Flask's signed session cookie, so it
+needs a ``SECRET_KEY`` shared by every web process (``mtclean serve`` runs several gunicorn
+workers, compose scales them) which this keyless service does not have; and it would still
+need the rules above to let API clients through (``csrf.exempt`` is per view, not per
+client).  This double-submit cookie needs no server secret and is the whole of the logic.
 """
 from __future__ import annotations
 
