@@ -380,36 +380,50 @@ class _Run:
             # what LanguageTool finds away from the applied edits: its edits, in original offsets
             grammar_found = []
             for g in errors:
-                if any(_near(g.start, g.end, ws, we) for ws, we in ranges):
-                    continue
                 back = _map_back(state.applied, g)
-                if back is not None:
+                if back is None:
+                    continue
+                self.before.add((back.rule_id, back.start, back.end, back.original))
+                if not any(_near(g.start, g.end, ws, we) for ws, we in ranges):
                     grammar_found.append(back)
-            self.before |= _seen(grammar_found)
             break
         known = {e.key() for e in edits}
         edits.extend(g for g in grammar_found if g.key() not in known)
-        base = {e.key() for e in state.applied}
-        # 2. the apply mode's edits together (auto: with LanguageTool's own auto edits)
-        result = self._apply(edits, self.apply)
+        # 2. the auto edits together (with LanguageTool's own), then every suggestion checked on
+        # top of them, alone and all together: a suggestion after which LanguageTool reports a
+        # new error at the edit is not one a reviewer can accept
+        edits, result = self._settle(edits, "auto", {e.key() for e in state.applied})
+        if c._grammar_on and not self.grammar_down:
+            edits = self._verify(edits, result)
+        if self.apply == "all":
+            edits, result = self._settle(edits, "all", {e.key() for e in result.applied})
+        elif self.apply == "none":
+            result = self._apply(edits, "none")
+        return self._finish(edits, result)
+
+    def _settle(self, edits: list[Edit], mode: str, checked: set[tuple]) -> tuple[list[Edit], Applied]:
+        """Apply ``mode``'s edits; re-check what they touched until nothing is demoted or
+        added (``checked``: the applied set already checked)."""
+        c = self.c
+        result = self._apply(edits, mode)
         seen = {result.text}
-        while (self.apply != "none" and {e.key() for e in result.applied} != base
-               and self.rounds < MAX_ROUNDS):
+        base = checked
+        while {e.key() for e in result.applied} != base and self.rounds < MAX_ROUNDS:
+            base = set()  # checked in this state: a demotion below changes it
             ranges = _written_ranges(result.applied)
             unapplied = [e for e in edits if e.key() not in {a.key() for a in result.applied}]
             skip = [(s - 1, e + 1) for s, e in _forward(result.applied, ((u.start, u.end) for u in unapplied))]
             found = self._find(result.text, ranges, grammar=c._grammar_on, skip=skip)
-            base = set()  # checked in this state: a demotion below changes it
             harmful = _harmful(result.applied, [g for g in found if g.pass_name == "grammar"], self.before)
             if harmful:
                 edits = self._reject(edits, harmful)
-                result = self._apply(edits, self.apply)
+                result = self._apply(edits, mode)
                 continue
-            new = [e for e in self._new_edits(result, found, edits, chained_ok=False)]
+            new = self._new_edits(result, found, edits, chained_ok=False)
             if not new:
                 break
             edits.extend(new)
-            candidate = self._apply(edits, self.apply)
+            candidate = self._apply(edits, mode)
             if candidate.text in seen:
                 self.warnings.append("edits undo each other; stopped")
                 break
@@ -418,7 +432,35 @@ class _Run:
         else:
             if self.rounds >= MAX_ROUNDS:
                 self.warnings.append(f"no fixpoint after {MAX_ROUNDS} rounds; later edits not applied")
-        return self._finish(edits, result)
+        return edits, result
+
+    def _verify(self, edits: list[Edit], auto: Applied) -> list[Edit]:
+        """Demote every suggestion after which (alone, on top of the auto edits) LanguageTool
+        reports a new error at the edit.  One suggestion per paragraph per request round."""
+        base = {a.key() for a in auto.applied}
+        doc = Document(self.text)
+        pending = [e for e in edits if e.key() not in base and e.key() not in self.rejected]
+        while pending and not self.grammar_down:
+            batch: list[Edit] = []
+            rest: list[Edit] = []
+            used: set[int] = set()
+            for e in pending:
+                para = doc.paragraph_at(e.start)
+                where = para.start if para is not None else -1
+                (rest if where in used else batch).append(e)
+                used.add(where)
+            pending = rest
+            trial = apply_edits(self.text, auto.applied + batch)
+            tried = [a for a in trial.applied if a.key() not in base]
+            if not tried:
+                continue
+            focus = [r for r, a in zip(_written_ranges(trial.applied), trial.applied) if a.key() not in base]
+            self.rounds -= 1  # a check of suggestions, not a round of the fixpoint
+            errors = self._grammar_errors(trial.text, focus, [])
+            harmful = {k: g for k, g in _harmful(trial.applied, errors, self.before).items() if k not in base}
+            if harmful:
+                edits = self._reject(edits, harmful)
+        return edits
 
     def _new_edits(self, state: Applied, found: list[Edit], edits: list[Edit], chained_ok: bool) -> list[Edit]:
         """Auto edits found on the edited text, in original offsets, not known yet.  With

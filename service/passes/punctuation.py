@@ -98,7 +98,7 @@ def _hyphen_spaces(doc: Document, text: str, base: int) -> list[Edit | None]:
 
 _LIST_INTRO = frozenset("""include includes included including are were is was as known among like such
     and or nor by of in on from to with named called""".split())
-_WORD_BEFORE = regex.compile(r"(\p{Ll}+)$")
+_WORD_BEFORE = regex.compile(r"(\p{Ll}+) *$")
 _WORD_AFTER = regex.compile(r"^ (\p{Ll}+)")
 
 
