@@ -115,6 +115,20 @@ def _grammar_checker(url: str | None) -> Any:
     return GrammarPass(GrammarSettings(url=url))
 
 
+def _factory_cleaner(passes: tuple[str, ...], source_langs: frozenset[str] | None, grammar: bool,
+                     lt_url: str | None) -> Any:
+    """The cleaner the CLI would build (service.engine.factory), or None on a tree without it."""
+    try:
+        from service.engine.factory import get_cleaner, grammar_for
+        from service.engine.options import CleanOptions
+
+        options = CleanOptions(passes=passes, source_langs=source_langs, grammar=grammar)
+        checker = grammar_for(options, url=lt_url, force=True) if grammar else None
+        return get_cleaner(options, grammar=checker)
+    except (ImportError, TypeError, ValueError):
+        return None
+
+
 def build_cleaner(rule_paths: list[Path] | None, grammar: bool, lt_url: str | None = None) -> Any:
     """A Cleaner: every rule pass (and LanguageTool with ``grammar``), or only the phrases pass
     with the packs in ``rule_paths``."""
@@ -123,13 +137,15 @@ def build_cleaner(rule_paths: list[Path] | None, grammar: bool, lt_url: str | No
 
     PASS_ORDER = pipeline.PASS_ORDER  # the registry's order (older trees define it in pipeline)
 
-    checker = _grammar_checker(lt_url) if grammar else None
     if rule_paths:
         rules = _load_rules(rule_paths)
         passes = ("phrases", "grammar") if grammar else ("phrases",)
-        return Cleaner(rules=rules, passes=passes, grammar=checker)
+        return Cleaner(rules=rules, passes=passes, grammar=_grammar_checker(lt_url) if grammar else None)
     passes = tuple(PASS_ORDER) if grammar else tuple(p for p in PASS_ORDER if p != "grammar")
-    return Cleaner(passes=passes, grammar=checker)
+    cleaner = _factory_cleaner(passes, None, grammar, lt_url)
+    if cleaner is not None:
+        return cleaner
+    return Cleaner(passes=passes, grammar=_grammar_checker(lt_url) if grammar else None)
 
 
 # --- counting ----------------------------------------------------------------------------

@@ -123,6 +123,20 @@ def blind_files(blind_dir: Path = BLIND_DIR, langs: list[str] | None = None) -> 
 
 # --- the engine ------------------------------------------------------------------------
 
+def _factory_cleaner(passes: tuple[str, ...], source_langs: frozenset[str] | None, grammar: bool,
+                     lt_url: str | None) -> Any:
+    """The cleaner the CLI would build (service.engine.factory), or None on a tree without it."""
+    try:
+        from service.engine.factory import get_cleaner, grammar_for
+        from service.engine.options import CleanOptions
+
+        options = CleanOptions(passes=passes, source_langs=source_langs, grammar=grammar)
+        checker = grammar_for(options, url=lt_url, force=True) if grammar else None
+        return get_cleaner(options, grammar=checker)
+    except (ImportError, TypeError, ValueError):
+        return None
+
+
 def build_cleaner(lang: str | None, grammar: bool, lt_url: str | None = None) -> Any:
     """A Cleaner through the engine's public API, rule passes (plus LanguageTool with ``grammar``),
     rules for source language ``lang`` (None: every rule)."""
@@ -131,6 +145,11 @@ def build_cleaner(lang: str | None, grammar: bool, lt_url: str | None = None) ->
 
     PASS_ORDER = pipeline.PASS_ORDER  # the registry's order (older trees define it in pipeline)
 
+    passes = tuple(PASS_ORDER) if grammar else tuple(p for p in PASS_ORDER if p != "grammar")
+    langs = frozenset({lang}) if lang else None
+    cleaner = _factory_cleaner(passes, langs, grammar, lt_url)
+    if cleaner is not None:
+        return cleaner
     checker = None
     if grammar:
         from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
@@ -140,8 +159,6 @@ def build_cleaner(lang: str | None, grammar: bool, lt_url: str | None = None) ->
 
             lt_url = server_url()
         checker = GrammarPass(GrammarSettings(url=lt_url))
-    passes = tuple(PASS_ORDER) if grammar else tuple(p for p in PASS_ORDER if p != "grammar")
-    langs = frozenset({lang}) if lang else None
     return Cleaner(source_langs=langs, passes=passes, grammar=checker)
 
 

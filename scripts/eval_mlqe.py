@@ -75,20 +75,37 @@ def split_files(root: Path, splits: list[str], pairs: list[str] | None) -> dict[
 
 # --- the engine ------------------------------------------------------------------------
 
-def build_cleaner(grammar: bool, lt_alone: bool, rule_passes_only: bool = True) -> Any:
+def _factory_cleaner(passes: tuple[str, ...], source_langs: frozenset[str] | None, grammar: bool,
+                     lt_url: str | None) -> Any:
+    """The cleaner the CLI would build (service.engine.factory), or None on a tree without it."""
+    try:
+        from service.engine.factory import get_cleaner, grammar_for
+        from service.engine.options import CleanOptions
+
+        options = CleanOptions(passes=passes, source_langs=source_langs, grammar=grammar)
+        checker = grammar_for(options, url=lt_url, force=True) if grammar else None
+        return get_cleaner(options, grammar=checker)
+    except (ImportError, TypeError, ValueError):
+        return None
+
+
+def build_cleaner(grammar: bool, lt_alone: bool) -> Any:
     from service.engine import pipeline
 
     if lt_alone:
         from service.ops.languagetool import server_url
 
         return _Alone(languagetool_alone(server_url()))
+    passes = tuple(pipeline.PASS_ORDER) if grammar else tuple(p for p in pipeline.PASS_ORDER if p != "grammar")
+    cleaner = _factory_cleaner(passes, None, grammar, None)
+    if cleaner is not None:
+        return cleaner
     checker = None
     if grammar:
         from service.ops.languagetool import server_url
         from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
 
         checker = GrammarPass(GrammarSettings(url=server_url()))
-    passes = tuple(pipeline.PASS_ORDER) if grammar else tuple(p for p in pipeline.PASS_ORDER if p != "grammar")
     return pipeline.Cleaner(passes=passes, grammar=checker)
 
 
