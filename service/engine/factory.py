@@ -88,10 +88,12 @@ def with_names(cleaner: Cleaner, extra: frozenset[str]) -> Cleaner:
     return c
 
 
-def local_engine(cleaner: Cleaner, apply: str) -> Engine:
-    """An engine that cleans with ``cleaner`` and the file's extra names."""
+def local_engine(cleaner: Cleaner, apply: str, source: str | None = None) -> Engine:
+    """An engine that cleans with ``cleaner`` and the file's extra names (and ``source``, the
+    source-language text, paragraph-aligned with the text: ``Document(source=...)``)."""
     def run_clean(text: str, extra: frozenset[str]) -> CleanResult:
-        return with_names(cleaner, extra).clean(text, apply)
+        c = with_names(cleaner, extra)
+        return c.clean(text, apply, source=source) if source is not None else c.clean(text, apply)
     return run_clean
 
 
@@ -101,7 +103,7 @@ def engine_for(options: CleanOptions, cleaner: Cleaner | None = None) -> Engine:
         from service.batch.remote import RemoteEngine
 
         return RemoteEngine(options.via, options)
-    return local_engine(cleaner or get_cleaner(options), options.apply)
+    return local_engine(cleaner or get_cleaner(options), options.apply, options.source)
 
 
 def clear() -> None:

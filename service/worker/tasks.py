@@ -91,12 +91,12 @@ def clean_text(text: str, options: dict[str, Any], name: str = "text",
     fmt = resolve_format(name, opts.format)
     if fmt != "txt":  # a document in a format: only its translatable text (one entry point)
         res = clean_document(text, filename=name, format=fmt, options=opts,
-                             engine=factory.local_engine(cleaner, opts.apply))
+                             engine=factory.local_engine(cleaner, opts.apply, opts.source))
         data = document_json(res, text, name, opts.apply)
     else:
         if context is not None:
             cleaner = factory.with_names(cleaner, chunking.document_names(context))
-        result = cleaner.clean(text, opts.apply)
+        result = cleaner.clean(text, opts.apply, source=opts.source) if opts.source else cleaner.clean(text, opts.apply)
         data = report.to_json(result, name)
     if why and data["passes"].get("grammar", {}).get("status") == "skipped":
         data["passes"]["grammar"]["message"] = why

@@ -167,3 +167,13 @@ def test_html_diff_and_report_come_from_templates_and_escape(client, runner, tmp
     html = report.read_text()
     assert res.exit_code in (0, 1) and "<script>x" not in html and "&lt;script&gt;x" in html
     assert "punctuation.split-sentence" in html and "line 1, column" in html
+
+
+def test_the_source_text_reaches_the_document_from_the_cli_and_the_api(runner, client, tmp_path):
+    src, tgt = tmp_path / "src.txt", tmp_path / "tgt.txt"
+    src.write_text("Có 5 người chết ở Baghdad.\n")
+    tgt.write_text("There were 4 people killed in Baghdad.\n")
+    data = _cli_json(runner, ["check", "--no-grammar", "--source", str(src), "--format", "json", str(tgt)])
+    assert any(e["rule_id"] == "source.number-mismatch" for e in data["edits"])
+    resp = client.post("/v1/check", json={"text": tgt.read_text(), "options": {"source": src.read_text()}})
+    assert any(e["rule_id"] == "source.number-mismatch" for e in resp.json["edits"])
