@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import ahocorasick
 import regex
 
 from service.core.casing import fix_case, starts_sentence
-from service.core.document import Document
 from service.core.model import Edit
 from service.rulesets.loader import Rule, compiled
 from service.rulesets.phrase import Phrase, render
+
+if TYPE_CHECKING:  # pragma: no cover - the pipeline imports the document model anyway
+    from service.core.document import Document
 
 NAME = "phrases"
 CONTEXT_CHARS = 80

@@ -280,20 +280,28 @@ def pack_files(dirs: list[Path]) -> list[Path]:
 
 
 def _cache_dir() -> Path:
-    """``<cache root>/rules`` (service.settings), else the platformdirs user cache."""
-    try:
-        from service.settings import cache_root
+    """``<cache root>/rules``: from service.settings when it is loaded (the CLI and the service
+    load it anyway), else ``MTCLEAN_CACHE`` or the platformdirs user cache, as settings does
+    (importing settings would cost pydantic's import at every start)."""
+    import os
+    import sys
 
-        return cache_root() / "rules"
-    except Exception:  # noqa: BLE001 - settings unavailable or invalid: fall back
-        import platformdirs
+    if "service.settings" in sys.modules:
+        try:
+            from service.settings import cache_root
 
-        return platformdirs.user_cache_path("mtclean") / "rules"
+            return cache_root() / "rules"
+        except Exception:  # noqa: BLE001 - invalid settings: fall back
+            pass
+    env = os.environ.get("MTCLEAN_CACHE")
+    if env:
+        return Path(env).expanduser() / "rules"
+    import platformdirs
+
+    return platformdirs.user_cache_path("mtclean") / "rules"
 
 
-def _cache_key(files: list[Path]) -> str:
-    """A hash of the engine (version, compiler sources, Python) and of every pack file's path
-    and content."""
+def _engine_hash() -> "hashlib._Hash":
     import hashlib
     import sys
 
@@ -301,69 +309,88 @@ def _cache_key(files: list[Path]) -> str:
     here = Path(__file__).resolve().parent
     for src in ("loader.py", "phrase.py", "schema.py"):
         h.update((here / src).read_bytes())
-    for path in files:
-        h.update(b"\0" + str(path.resolve()).encode() + b"\0")
-        h.update(path.read_bytes())
+    return h
+
+
+def _cache_key(engine: "hashlib._Hash", path: Path, content: bytes) -> str:
+    """A hash of the engine (version, compiler sources, Python), the pack file's path and its
+    content."""
+    h = engine.copy()
+    h.update(b"\0" + str(path.resolve()).encode() + b"\0")
+    h.update(content)
     return h.hexdigest()[:32]
 
 
-def _compile_files(files: list[Path]) -> list[Rule]:
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
-    for path in files:
-        for rule in load_pack(path):
-            if rule.id in seen:
-                raise RuleError(f"{path}: rule '{rule.id}': key 'id': duplicate of a rule in {seen[rule.id]}")
-            seen[rule.id] = str(path)
-            rules.append(rule)
+def _load_cached(path: Path, engine: "hashlib._Hash | None", cache_dir: Path | None) -> list[Rule]:
+    """One pack's compiled rules: from the cache, or compiled (and cached)."""
+    import os
+    import pickle
+
+    if engine is None or cache_dir is None:
+        return load_pack(path)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule pack: {exc}") from exc
+    target = cache_dir / f"pack-{_cache_key(engine, path, content)}.pickle"
+    try:
+        with open(target, "rb") as fh:
+            rules = pickle.load(fh)
+        if isinstance(rules, list):
+            return rules
+    except Exception:  # noqa: BLE001 - missing, stale or broken: compile afresh
+        pass
+    rules = load_pack(path)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only cache: compile at every start
     return rules
 
 
 def load_rules(extra_dirs: list[Path] | None = None, builtin: bool = True, cache: bool | None = None) -> list[Rule]:
     """Load the built-in packs plus the user's; rule ids must be unique across all of them.
 
-    The compiled rules are cached on disk (a pickle in ``<cache root>/rules/``, keyed by
-    :func:`_cache_key`), so a start-up reads one file instead of parsing and compiling every
-    pack.  ``cache=False`` (or ``MTCLEAN_RULE_CACHE=0``) compiles afresh and writes nothing."""
+    Each pack's compiled rules are cached on disk (``<cache root>/rules/pack-<hash>.pickle``,
+    keyed by the engine's sources and the pack file's path and content), so a start-up reads
+    one pickle per pack instead of parsing and compiling it, and editing one pack recompiles
+    that pack only.  ``cache=False`` (or ``MTCLEAN_RULE_CACHE=0``) compiles afresh and writes
+    nothing."""
     import os
-    import pickle
 
     dirs = ([PHRASES_DIR] if builtin else []) + list(extra_dirs or [])
     files = pack_files(dirs)
     if cache is None:
         cache = os.environ.get("MTCLEAN_RULE_CACHE", "1") not in ("0", "false", "no")
-    if not cache:
-        return _compile_files(files)
-    try:
-        key = _cache_key(files)
-        target = _cache_dir() / f"rules-{key}.pickle"
-    except OSError as exc:
-        raise RuleError(f"cannot read the rule packs: {exc}") from exc
-    try:
-        with open(target, "rb") as fh:
-            rules = pickle.load(fh)
-        if isinstance(rules, list):
-            return rules
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001 - a stale or broken cache file: compile afresh
-        pass
-    rules = _compile_files(files)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-        _prune(target)
-    except OSError:
-        pass  # a read-only cache: compile at every start
+    engine = cache_dir = None
+    if cache:
+        engine = _engine_hash()
+        cache_dir = _cache_dir()
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        for rule in _load_cached(path, engine, cache_dir):
+            if rule.id in seen:
+                raise RuleError(f"{path}: rule '{rule.id}': key 'id': duplicate of a rule in {seen[rule.id]}")
+            seen[rule.id] = str(path)
+            rules.append(rule)
+    if cache_dir is not None:
+        _prune(cache_dir)
     return rules
 
 
-def _prune(keep: Path, limit: int = 8) -> None:
-    """Keep the newest ``limit`` cache files."""
-    olds = sorted(keep.parent.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for p in olds[limit:]:
-        if p != keep:
+def _prune(cache_dir: Path, limit: int = 400) -> None:
+    """Keep the newest ``limit`` cache files (checked only when there are more)."""
+    try:
+        olds = list(cache_dir.glob("pack-*.pickle"))
+        if len(olds) <= limit:
+            return
+        olds.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for p in olds[limit:]:
             p.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -156,12 +156,15 @@ class _Parser:
     def item(self) -> Item:
         c = self.s[self.i]
         item: Item
+        spaced_end = False
         if c == "(":
             self.groups += 1
             group = Group([], self.groups)
             self.i += 1
+            spaced_end = True
             while True:
                 group.alts.append(self.sequence())
+                spaced_end = spaced_end and self.s[self.i - 1].isspace()
                 if self.i >= len(self.s):
                     raise self.error("unclosed '('")
                 if self.s[self.i] == ")":
@@ -200,7 +203,12 @@ class _Parser:
             item.optional = True
             self.i += 1
         if self.i < len(self.s) and not self.s[self.i].isspace() and self.s[self.i] not in "|)":
-            raise self.error("tokens are separated by spaces")
+            # "(the )?policy" and "policy( rate)?" are read as separate tokens; "ear(s)?" is not
+            spaced = (isinstance(item, Group) and spaced_end) or (
+                self.s[self.i] == "(" and self.i + 1 < len(self.s) and self.s[self.i + 1].isspace())
+            if not spaced:
+                raise self.error("tokens are separated by spaces (write 'ear(s)?' as '<ear>' or "
+                                 "'(ear|ears)')")
         return item
 
 
