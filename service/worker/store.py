@@ -50,36 +50,37 @@ FINAL = ("done", "failed")
 T = TypeVar("T")
 
 
-def job_key(job_id: str) -> str:
-    return f"{PREFIX}job:{job_id}"
+def job_key(job_id: str, *parts: object) -> str:
+    """The key of a job's record, or of one of its parts (``job_key(id, "chunk", 3)``)."""
+    return ":".join([f"{PREFIX}job:{job_id}", *map(str, parts)])
 
 
 def text_key(job_id: str) -> str:
-    return f"{PREFIX}job:{job_id}:text"
+    return job_key(job_id, "text")
 
 
 def chunk_key(job_id: str, index: int) -> str:
-    return f"{PREFIX}job:{job_id}:chunk:{index}"
+    return job_key(job_id, "chunk", index)
 
 
 def done_chunks_key(job_id: str) -> str:
-    return f"{PREFIX}job:{job_id}:done_chunks"
+    return job_key(job_id, "done_chunks")
 
 
 def result_key(job_id: str) -> str:
-    return f"{PREFIX}job:{job_id}:result"
+    return job_key(job_id, "result")
 
 
 def finished_key(job_id: str) -> str:
-    return f"{PREFIX}job:{job_id}:finished"
+    return job_key(job_id, "finished")
 
 
 def decisions_key(job_id: str) -> str:
-    return f"{PREFIX}job:{job_id}:decisions"
+    return job_key(job_id, "decisions")
 
 
 def history_key(job_id: str) -> str:
-    return f"{PREFIX}job:{job_id}:history"
+    return job_key(job_id, "history")
 
 
 def idem_key(owner: str, key: str) -> str:
