@@ -13,6 +13,7 @@ all their applied edits together; and how many sentences the post-editor left un
     python scripts/eval_mlqe.py --grammar               # plus LanguageTool (a running server)
     python scripts/eval_mlqe.py --languagetool-alone    # baseline: LanguageTool's first suggestions
     python scripts/eval_mlqe.py --json out.json --show 5
+    python scripts/eval_mlqe.py --before f952fc7        # the same, with the engine and rules of a git ref
 
 The data folder is ``--data`` (the folder holding ``mlqe-pe-dev/`` and ``mlqe-pe-train/``),
 else ``MTCLEAN_BENCH_DATA``, else ``../shared/data`` next to the checkout; a folder of
@@ -23,7 +24,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -244,6 +249,41 @@ def print_table(report: dict[str, dict[str, dict[str, Any]]], modes: list[str]) 
           "unchanged; unch-chg: of those, changed by mtclean")
 
 
+def run_at_ref(ref: str, argv: list[str]) -> dict[str, Any]:
+    """This script, with the engine and rules of git ref ``ref`` (a temporary worktree)."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"mtclean-{re.sub(r'[^A-Za-z0-9]+', '-', ref)}-"))
+    wt = tmp / "tree"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(wt), ref], check=True,
+                   stdout=subprocess.DEVNULL)
+    try:
+        shutil.copy(Path(__file__).resolve(), wt / "scripts" / "eval_mlqe.py")
+        out = tmp / "report.json"
+        env = dict(os.environ, MTCLEAN_BENCH_DATA=str(data_root(None)))
+        subprocess.run([sys.executable, str(wt / "scripts" / "eval_mlqe.py"), *argv, "--json", str(out)],
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+        report = json.loads(out.read_text(encoding="utf-8"))
+        report["ref"] = subprocess.run(["git", "-C", str(wt), "rev-parse", "HEAD"], check=True,
+                                       capture_output=True, text=True).stdout.strip()
+        return report
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(wt)], check=False)
+
+
+def _strip(argv: list[str], flag: str, has_value: bool) -> list[str]:
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == flag:
+            skip = has_value
+            continue
+        if a.startswith(flag + "="):
+            continue
+        out.append(a)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -260,7 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the report as JSON")
     ap.add_argument("--show", type=int, default=0, help="examples of edits moving away from the post-edit, per pair")
     ap.add_argument("--rules-detail", action="store_true", help="print toward/away/neutral per rule")
+    ap.add_argument("--before", metavar="REF", default=None,
+                    help="measure with the engine and rules of this git ref (a temporary worktree)")
     args = ap.parse_args(argv)
+    raw_argv = list(sys.argv[1:] if argv is None else argv)
 
     modes = [m for m in args.apply.split(",") if m]
     bad = [m for m in modes if m not in ("auto", "all")]
@@ -273,8 +316,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no MLQE-PE *.jsonl files for split(s) {args.split} under {root} "
               f"(pass --data DIR or set MTCLEAN_BENCH_DATA)", file=sys.stderr)
         return 2
-    report = run(files, modes, args.grammar, args.languagetool_alone, args.show, args.limit,
-                 1 if (args.grammar or args.languagetool_alone) else args.jobs)
+    if args.before:
+        sub = _strip(_strip(_strip(raw_argv, "--before", True), "--json", True), "--data", True)
+        whole = run_at_ref(args.before, sub + ["--data", str(root)])
+        report = whole["splits"]
+        print(f"at {args.before} ({whole['ref'][:10]}):")
+    else:
+        report = run(files, modes, args.grammar, args.languagetool_alone, args.show, args.limit,
+                     1 if (args.grammar or args.languagetool_alone) else args.jobs)
     print_table(report, modes)
     if args.rules_detail or args.show:
         for split, pairs in report.items():
@@ -290,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
                               f"\n    mt: {ex['mt']}\n    pe: {ex['pe']}")
     if args.json:
         out = {"data": str(root), "apply": modes, "grammar": args.grammar,
-               "languagetool_alone": args.languagetool_alone, "limit": args.limit, "splits": report}
+               "languagetool_alone": args.languagetool_alone, "limit": args.limit, "splits": report,
+               "ref": args.before or subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
+                                                    text=True).stdout.strip() + " (+ working tree)"}
         args.json.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
