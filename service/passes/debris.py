@@ -182,8 +182,8 @@ def _marker(doc: Document, m: regex.Match[str]) -> Edit | None:
 
 def _source_script_headline(doc: Document, para: Paragraph, latin_share: float) -> Edit | None:
     """A short paragraph in a non-Latin script in an English text: a headline left untranslated."""
-    if len(para.text) > 200 or latin_share < 0.8:
-        return None
+    if len(para.text) > 200 or latin_share < 0.8 or para.text.rstrip()[-1:] in ".!?…。！？»”\"":
+        return None  # a headline has no closing stop; a quoted sentence or proverb has one
     letters = _LETTER.findall(para.text)
     if len(letters) < 2 or _LATIN.search(para.text) and len(_LATIN.findall(para.text)) > len(letters) / 5:
         return None
@@ -214,12 +214,12 @@ def find(doc: Document) -> list[Edit]:
             whole_paragraph.add(para.start)
     for lo, hi in doc.ranges():
         for m in _PROMPT.finditer(doc.text, lo, hi):
-            para = doc.paragraph_at(m.start())
-            if para is not None and para.start not in whole_paragraph:
+            at = doc.paragraph_at(m.start())
+            if at is not None and at.start not in whole_paragraph:
                 edits.extend(_prompt(doc, m))
         for m in _SIGN_OFF.finditer(doc.text, lo, hi):
-            para = doc.paragraph_at(m.start())
-            if para is not None and para.start not in whole_paragraph:
+            at = doc.paragraph_at(m.start())
+            if at is not None and at.start not in whole_paragraph:
                 edit = _sign_off(doc, m)
                 if edit is not None:
                     edits.append(edit)

@@ -102,6 +102,12 @@ _WORD_BEFORE = regex.compile(r"(\p{Ll}+) *$")
 _WORD_AFTER = regex.compile(r"^ (\p{Ll}+)")
 
 
+def _lost_items(text: str, m: "regex.Match[str]") -> bool:
+    before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+    after = regex.match(r" ?(\w+)", text[m.end():m.end() + 30])
+    return bool(before and before.group(1) in _LIST_INTRO or after and after.group(1) in ("and", "or", "nor", "etc"))
+
+
 def _sure_doubled_comma(text: str, m: "regex.Match[str]") -> bool:
     if m.group() != ",,":
         return False
@@ -124,6 +130,8 @@ def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
                          "No space inside brackets.", Category.SPACING))
     for m in _DOUBLE_MARK.finditer(text):
         mark = m.group()[0]
+        if mark == "," and (len(m.group()) > 2 or not _sure_doubled_comma(text, m) and _lost_items(text, m)):
+            continue  # items of a list lost with their links ("were,,, and others"): not a slip to fix
         # ".." may be an informal ellipsis ("Ah.. guys"), and ",," (",,,") a list whose items
         # were lost (links stripped from a web page: "artists were,,, and others", "include,,
         # Drago Jančar,, and"): only ",," between two lower-case words that cannot frame such a
