@@ -58,11 +58,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from rules_throughput import DATA_DIR, build_corpus, load_paragraphs  # noqa: E402
 
-from service.ops import languagetool as lt_server  # noqa: E402
 from service.core.document import Document  # noqa: E402
+from service.engine.pipeline import Cleaner  # noqa: E402
+from service.ops import languagetool as lt_server  # noqa: E402
 from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, MemoryCache, get_client  # noqa: E402
 from service.passes.grammar.offsets import chunk_paragraphs  # noqa: E402
-from service.engine.pipeline import Cleaner  # noqa: E402
 from service.rulesets.loader import load_rules  # noqa: E402
 
 DEFAULT_KB, QUICK_KB, WARMUP_KB = 100, 20, 20
@@ -366,7 +366,8 @@ def suggestions(cold: dict, alone: dict, parts: list[tuple[str, float]], alone_r
     py = sum(v for k, v in parts if "Python" in k)
     if py > 0.02 * alone["seconds"]:
         out.append((py, (
-            f"grammar-pass Python takes {py:.2f} s (worker-side offset mapping {cold['chunk_seconds'] - cold['lt_request_seconds']:.2f} s "
+            f"grammar-pass Python takes {py:.2f} s (worker-side offset mapping "
+            f"{cold['chunk_seconds'] - cold['lt_request_seconds']:.2f} s "
             "of it): see the profile; GrammarPass._edit tests each match against every skip span (linear in "
             "the other passes' edits) -- bisect a sorted skip list.")))
     lt_gap = cold["grammar_rounds"][0]["lt_busy"] - alone["seconds"]

@@ -20,7 +20,6 @@ asserted.  ``--quick`` uses 2 MB of text (the smoke test).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -28,8 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import (MB, ROOT, Targets, best_of, documents, nbytes, peak_rss_mb, real_paragraphs,
-                     write_json)
+from _common import MB, ROOT, Targets, best_of, documents, nbytes, peak_rss_mb, real_paragraphs, write_json
 
 from service.engine.pipeline import RULE_PASSES, Cleaner
 

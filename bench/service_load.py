@@ -88,8 +88,8 @@ def one_job(session: requests.Session, base: str, text: str) -> float:
 
 def in_process(texts: list[str], grammar: bool) -> list[float]:
     os.environ.setdefault("MTCLEAN_GRAMMAR", "on" if grammar else "off")
-    from service.worker import tasks
     from service.web.app import create_app
+    from service.worker import tasks
 
     app = create_app({"REDIS_URL": "redis://127.0.0.1:1/0", "GRAMMAR": "on" if grammar else "off"})
     times = []

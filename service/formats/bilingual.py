@@ -20,8 +20,8 @@ from rapidfuzz import fuzz
 
 from service.core.inventory import WORD, is_common_word
 from service.core.model import Edit, Tier
-from service.passes.names import collapse_stutter
 from service.formats import Segment
+from service.passes.names import collapse_stutter
 
 SOURCE = "mtclean bilingual check (source text of the file)"
 CATEGORY = "consistency"

@@ -90,7 +90,8 @@ def _build() -> tuple[frozenset[str], dict[str, str]]:
         name = c["name"]
         name_zipf = zipf_frequency(name, "en")
         for alt in c.get("alternatenames", ()):
-            if len(alt) < MIN_ALTERNATE or not _LATIN.match(alt) or alt in english or _fold(alt) in folded_english or alt.isupper():
+            if (len(alt) < MIN_ALTERNATE or not _LATIN.match(alt) or alt in english
+                    or _fold(alt) in folded_english or alt.isupper()):
                 continue
             fa, fe = _fold(alt), name.lower()
             # the same name in another language (Moskva, Warszawa), not a former or other name

@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover - the pipeline imports the document model 
 NAME = "phrases"
 CONTEXT_CHARS = 80
 PATTERN_WINDOW = 200
-_WS = {ord(c): " " for c in "\t\n\r\x0b\x0c\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"}
+_WS = {ord(c): " " for c in "\t\n\r\x0b\x0c\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+        "\u202f\u205f\u3000"}
 _WS.update({ord("’"): "'", ord("‘"): "'"})
 _MULTI_SPACE = regex.compile(r" {2,}")
 _PARAGRAPH_BREAK = regex.compile(r"\n[ \t\r]*\n")

@@ -49,7 +49,8 @@ def _fold(s: str) -> str:
 
 def source_names(text: str) -> dict[str, str]:
     """The capitalised words of a source text that are names (capitalised inside a sentence, or
-    not ordinary English words at its start), with their accents dropped too (``Erdoğan`` gives ``Erdoğan`` and ``Erdogan``)."""
+    not ordinary English words at its start), with their accents dropped too (``Erdoğan`` gives
+    ``Erdoğan`` and ``Erdogan``)."""
     out: dict[str, str] = {}
     for m in WORD.finditer(text):
         w = m.group()
@@ -90,7 +91,8 @@ def _numbers(doc: Document, para: Paragraph, src: str) -> list[Edit]:
     has_month = bool(_MONTHS.search(target))
     lowered = target.lower()
     extra = [(a, b) for a, b, v in ours if v not in their_values]
-    missing, maybe_months = [], []
+    missing: list[str] = []
+    maybe_months: list[str] = []
     for raw, v in theirs:
         if v in our_values or not v:
             continue

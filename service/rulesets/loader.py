@@ -14,6 +14,8 @@ from service.errors import RuleError
 from service.rulesets.phrase import Part, Phrase
 
 if TYPE_CHECKING:  # pragma: no cover
+    import hashlib
+
     import regex
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.ops import languagetool as lt_server
-from service.engine.apply import apply_edits
 from service.core.model import Tier
+from service.engine.apply import apply_edits
+from service.ops import languagetool as lt_server
 from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, MemoryCache
 
 pytest_plugins = ["tests.lt_fixture"]

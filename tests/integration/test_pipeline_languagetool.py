@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from service.engine.apply import apply_edits
-from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
 from service.engine.pipeline import Cleaner
+from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
 from tests.lt_fixture import ensure_running
 
 pytest_plugins = ["tests.lt_fixture"]

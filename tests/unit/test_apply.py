@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine.apply import apply_edits, resolve, select
 from service.core.model import Edit, Tier
+from service.engine.apply import apply_edits, resolve, select
 
 
 def _edit(text, start, end, rep, *, tier=Tier.AUTO, pass_name="phrases", rule="r", reps=None):

@@ -12,10 +12,10 @@ import yaml
 from click.testing import CliRunner
 
 from service.cli import languagetool as cli_languagetool
-from service.ops import languagetool as lt_server
-from service.errors import RuleError
 from service.core.model import Tier
 from service.core.offsets import Utf16Index
+from service.errors import RuleError
+from service.ops import languagetool as lt_server
 from service.passes.grammar import languagetool as grammar
 from service.passes.grammar.languagetool import GrammarPass, GrammarSettings, MemoryCache, RedisCache, load_auto_rules
 from service.passes.grammar.offsets import SEPARATOR, chunk_paragraphs, to_codepoints

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine.apply import apply_edits, select
 from service.core.document import Document
-from service.passes import debris
-from service.passes import names
-from service.passes import punctuation
+from service.engine.apply import apply_edits, select
+from service.passes import debris, names, punctuation
 
 
 def _fixed(find, text, mode="auto"):

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.engine.apply import apply_edits
 from service.core.offsets import Utf16Index
+from service.engine.apply import apply_edits
 from service.engine.pipeline import Cleaner
 from service.reporting.report import to_json
 

@@ -251,7 +251,7 @@ class GrammarPass:
         return detected or self.settings.language
 
     def check(self, text: str, paragraphs: list[tuple[int, int]], known_names: set[str],
-              skip_spans: list[tuple[int, int]] = (), language: str | None = None) -> GrammarOutcome:
+              skip_spans: list[tuple[int, int]] | tuple[()] = (), language: str | None = None) -> GrammarOutcome:
         """Edits for ``text`` (only inside ``paragraphs``); never raises for LanguageTool's sake.
         ``language``: the variant detected for the document (a forced one wins)."""
         url = self.url
@@ -295,11 +295,12 @@ class GrammarPass:
                 if edit is not None:
                     out.edits.append(edit)
         out.edits.sort(key=lambda ed: (ed.start, ed.end))
-        out.message = f"LanguageTool {client.version}: {len(out.edits)} edits, {out.requests} requests, {out.cache_hits} paragraphs cached"
+        out.message = (f"LanguageTool {client.version}: {len(out.edits)} edits, {out.requests} requests, "
+                       f"{out.cache_hits} paragraphs cached")
         return out
 
     def recheck(self, text: str, paragraphs: list[tuple[int, int]], known_names: set[str],
-                skip_spans: list[tuple[int, int]] = ()) -> GrammarOutcome:
+                skip_spans: list[tuple[int, int]] | tuple[()] = ()) -> GrammarOutcome:
         """Check again after edits were applied: the same as :meth:`check`; unchanged
         paragraphs come from the cache."""
         return self.check(text, paragraphs, known_names, skip_spans)
