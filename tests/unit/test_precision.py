@@ -171,3 +171,14 @@ def test_a_headline_in_the_source_script_is_suggested():
     assert edits[0].tier.value == "suggest" and edits[0].original.startswith("习近平")
     quote = "Он сказал: «Мы готовы»"
     assert debris.find(Document(f"{quote}\n\n{quote}\n\n{quote}")) == []  # not an English text
+
+
+def test_apply_all_leaves_the_spellers_guesses_to_a_person():
+    from service.core.model import Edit, Tier
+    from service.engine.apply import NEEDS_CHOICE, select
+
+    guess = Edit(0, 6, "sailty", ("salty",), "LT:MORFOLOGIK_RULE_EN_US", "spelling", Tier.SUGGEST, "typo?",
+                 evidence=(NEEDS_CHOICE,))
+    phrase = Edit(7, 12, "crater", ("brink",), "vi.crater", "idiom", Tier.SUGGEST, "calque")
+    assert select([guess, phrase], "all") == [phrase]
+    assert select([guess, phrase], "auto") == []

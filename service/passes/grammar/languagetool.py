@@ -43,6 +43,7 @@ import yaml
 
 from service.core.model import Category, Edit, Tier
 from service.errors import RuleError
+from service.engine.apply import NEEDS_CHOICE
 from service.passes.grammar import filters
 from service.passes.grammar.cache import MemoryCache, ParagraphCache, RedisCache  # noqa: F401 - re-exported
 from service.passes.grammar.offsets import Chunk, chunk_paragraphs
@@ -357,7 +358,7 @@ class GrammarPass:
         return Edit(start=start, end=end, original=original, replacements=replacements,
                     rule_id=f"LT:{rule}", category=(Category.SPELLING if spelling else Category.GRAMMAR).value,
                     tier=tier, message=m["message"], source=f"LanguageTool {version} rule {rule}",
-                    pass_name=NAME)
+                    pass_name=NAME, evidence=(NEEDS_CHOICE,) if speller else ())
 
     @staticmethod
     def _sure(text: str, start: int, end: int, rule: str, replacement: str) -> bool:
