@@ -179,6 +179,6 @@ def test_apply_all_leaves_the_spellers_guesses_to_a_person():
 
     guess = Edit(0, 6, "sailty", ("salty",), "LT:MORFOLOGIK_RULE_EN_US", "spelling", Tier.SUGGEST, "typo?",
                  evidence=(NEEDS_CHOICE,))
-    phrase = Edit(7, 12, "crater", ("brink",), "vi.crater", "idiom", Tier.SUGGEST, "calque")
+    phrase = Edit(7, 13, "crater", ("brink",), "vi.crater", "idiom", Tier.SUGGEST, "calque")
     assert select([guess, phrase], "all") == [phrase]
     assert select([guess, phrase], "auto") == []
