@@ -218,6 +218,27 @@ def run(files: dict[str, list[Path]], modes: list[str], grammar: bool = False, l
     return report
 
 
+def family(rule_id: str) -> str:
+    """A rule's family: its id up to the first dot ('punctuation', 'names', 'LT:...' -> 'LT'), with
+    the mined packs apart ('ro.mlqe.x' -> 'ro.mlqe')."""
+    if rule_id.startswith("LT:"):
+        return "LT"
+    parts = rule_id.split(".")
+    return ".".join(parts[:2]) if len(parts) > 2 and parts[1] == "mlqe" else parts[0]
+
+
+def families(report: dict[str, dict[str, dict[str, Any]]], mode: str) -> dict[str, dict[str, Counter]]:
+    """``{split: {family: Counter(toward, away, neutral)}}`` over every pair."""
+    out: dict[str, dict[str, Counter]] = {}
+    for split, pairs in report.items():
+        fam: dict[str, Counter] = {}
+        for by_mode in pairs.values():
+            for rule, c in by_mode[mode]["rules"].items():
+                fam.setdefault(family(rule), Counter()).update(c)
+        out[split] = dict(sorted(fam.items(), key=lambda kv: -sum(kv[1].values())))
+    return out
+
+
 def _fmt_p(p: float | None) -> str:
     return "-" if p is None else f"{p:.2f}"
 
@@ -300,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the report as JSON")
     ap.add_argument("--show", type=int, default=0, help="examples of edits moving away from the post-edit, per pair")
     ap.add_argument("--rules-detail", action="store_true", help="print toward/away/neutral per rule")
+    ap.add_argument("--families", action="store_true", help="print toward/away/neutral per rule family")
     ap.add_argument("--before", metavar="REF", default=None,
                     help="measure with the engine and rules of this git ref (a temporary worktree)")
     args = ap.parse_args(argv)
@@ -325,6 +347,14 @@ def main(argv: list[str] | None = None) -> int:
         report = run(files, modes, args.grammar, args.languagetool_alone, args.show, args.limit,
                      1 if (args.grammar or args.languagetool_alone) else args.jobs)
     print_table(report, modes)
+    if args.families:
+        for mode in modes:
+            for split, fam in families(report, mode).items():
+                print(f"\n{split} --apply {mode}: per rule family (edits, toward, away, neutral, precision)")
+                for name, c in fam.items():
+                    n = sum(c.values())
+                    print(f"  {name:<16} {n:5} {c.get('toward', 0):6} {c.get('away', 0):5} {c.get('neutral', 0):6} "
+                          f"{c.get('toward', 0) / n:6.2f}")
     if args.rules_detail or args.show:
         for split, pairs in report.items():
             for pair, by_mode in pairs.items():
