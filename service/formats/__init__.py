@@ -2,8 +2,10 @@
 come back byte-identical.
 
 Each format module has ``extract(data, encoding=None) -> list[Segment]`` and
-``rebuild(data, fixes, encoding=None) -> bytes``, where ``fixes[i]`` holds the changes to
-``extract(data)[i]``.  A module also says whether a whole segment may be removed
+``rebuild(data, edits, encoding=None) -> bytes``, where ``edits[i]`` holds the engine's
+:class:`~service.core.model.Edit` s for ``extract(data)[i]`` in that segment's coordinates; the
+text is written by the one applier (:func:`service.engine.apply.apply_edits`, via
+:func:`apply_placed`).  A module also says whether a whole segment may be removed
 (``PARAGRAPHS``: a stray ``post`` paragraph in a text or a Word file may go; an empty subtitle
 or translation may not) and whether it is a binary container (``BINARY``).
 
@@ -22,12 +24,14 @@ from __future__ import annotations
 import bisect
 import codecs
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
+from service.core.model import Edit
 from service.core.textio import DEFAULT_MAX_BYTES, decode
+from service.engine.apply import apply_edits
 from service.errors import MalformedFileError
 
 __all__ = ["MalformedFileError"]  # the format modules raise it (defined in service.errors)
@@ -57,23 +61,6 @@ class Segment:
         if nl < 0:
             return line, col + len(piece)
         return line + piece.count("\n"), len(piece) - nl
-
-
-@dataclass(frozen=True)
-class Change:
-    """Replace ``segment.text[start:end]`` by ``replacement``."""
-
-    start: int
-    end: int
-    replacement: str
-
-
-@dataclass(frozen=True)
-class Fixed:
-    """A segment after cleaning: its new text and the changes that made it."""
-
-    text: str
-    changes: tuple[Change, ...] = field(default=())
 
 
 # suffix -> module name
@@ -134,16 +121,18 @@ def detect_codec(data: bytes, encoding: str | None = None) -> TextCodec:
     return TextCodec(encoding)
 
 
-def apply_changes(text: str, changes: Sequence[Change], escape=None) -> str:
-    """``text`` with non-overlapping ``changes`` applied (replacements passed through
-    ``escape`` when given)."""
-    out, pos = [], 0
-    for c in sorted(changes, key=lambda c: (c.start, c.end)):
-        out.append(text[pos:c.start])
-        out.append(escape(c.replacement) if escape else c.replacement)
-        pos = c.end
-    out.append(text[pos:])
-    return "".join(out)
+def apply_placed(text: str, placed: Iterable[tuple[Edit, int, int]],
+                 escape: Callable[[str], str] | None = None) -> str:
+    """``text`` with each edit written at ``[start, end)`` of ``text`` (where the format keeps
+    the span the edit changes in its segment), its replacement passed through ``escape``: the
+    engine's one applier (:func:`service.engine.apply.apply_edits`) does the writing."""
+    moved = []
+    for e, start, end in placed:
+        rep = escape(e.replacement) if escape else e.replacement
+        moved.append(replace(e, start=start, end=end, original=text[start:end], replacements=(rep,)))
+    if not moved:
+        return text
+    return apply_edits(text, moved).text
 
 
 @dataclass(frozen=True)
@@ -170,21 +159,12 @@ def place(starts: list[int], offset: int, at: int = 0) -> tuple[int, int, int]:
     return at, line, offset - starts[line - 1] + 1
 
 
-def rebuild_slices(text: str, slices: list[Slice], fixes: Sequence[Fixed], escape=None) -> str:
-    """``text`` with each slice's changes applied (slices are sorted and do not overlap)."""
-    if len(slices) != len(fixes):
-        raise ValueError(f"{len(fixes)} fixes for {len(slices)} segments")
-    out, pos = [], 0
-    for s, fix in zip(slices, fixes):
-        if not fix.changes:
-            continue
-        out.append(text[pos:s.start])
-        out.append(apply_changes(text[s.start:s.end], fix.changes, escape))
-        pos = s.end
-    if not out:
-        return text
-    out.append(text[pos:])
-    return "".join(out)
+def rebuild_slices(text: str, slices: list[Slice], edits: Sequence[Sequence[Edit]], escape=None) -> str:
+    """``text`` with each slice's edits (in the slice's coordinates) applied."""
+    if len(slices) != len(edits):
+        raise ValueError(f"{len(edits)} edit lists for {len(slices)} segments")
+    return apply_placed(text, ((e, s.start + e.start, s.start + e.end) for s, es in zip(slices, edits) for e in es),
+                        escape)
 
 
 class SliceFormat:
@@ -200,13 +180,13 @@ class SliceFormat:
         text, _ = decode_text(data, name, encoding, len(data) + 1)
         return slices_to_segments(text, self.slicer(text, name))
 
-    def rebuild(self, data: bytes, fixes: Sequence[Fixed], encoding: str | None = None,
+    def rebuild(self, data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None,
                 name: str = "input") -> bytes:
-        """The file with each slice's changes applied (the bytes as they were when none)."""
-        if not any(f.changes for f in fixes):
+        """The file with each slice's edits applied (the bytes as they were when none)."""
+        if not any(edits):
             return data
         text, codec = decode_text(data, name, encoding, len(data) + 1)
-        return codec.encode(rebuild_slices(text, self.slicer(text, name), fixes, self.escape))
+        return codec.encode(rebuild_slices(text, self.slicer(text, name), edits, self.escape))
 
 
 def line_of(starts: list[int], offset: int) -> int:

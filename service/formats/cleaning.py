@@ -21,7 +21,7 @@ from service.engine import chunking
 from service.engine.chunking import document_names
 from service.engine.factory import Engine
 from service.engine.pipeline import CleanResult, PassStatus
-from service.formats import Change, Fixed, Segment, bilingual, decode_text, detect_codec, get
+from service.formats import Segment, bilingual, decode_text, detect_codec, get
 
 SEPARATOR = "\n\n"
 #: a document longer than this (characters) is cleaned in chunks of whole paragraphs of about
@@ -133,10 +133,10 @@ def _report(edit: Edit, seg: Segment, start: int, applied: bool, index: Utf16Ind
 
 
 def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bool = True
-              ) -> tuple[list[list[Change]], list[FileEdit], list[Edit]]:
-    """Per-segment changes, report entries (only category and applied without ``detail``), and
+              ) -> tuple[list[list[Edit]], list[FileEdit], list[Edit]]:
+    """Per-segment edits (in each segment's coordinates), report entries (only category and applied without ``detail``), and
     the edits applied (in joined coordinates)."""
-    changes: list[list[Change]] = [[] for _ in joined.segments]
+    changes: list[list[Edit]] = [[] for _ in joined.segments]
     report: list[FileEdit] = []
     indexes: dict[int, Utf16Index] = {}
     applied_keys = {e.key() for e in result.applied}
@@ -156,7 +156,7 @@ def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bo
             if not paragraphs and a0 == 0 and pieces[0][2] == seg_len and not edit.replacement.strip():
                 ok = False  # never empty a subtitle or a translation
             else:
-                changes[i0].append(Change(a0, pieces[0][2], edit.replacement))
+                changes[i0].append(replace(edit, start=a0, end=pieces[0][2]))
         elif ok:
             if paragraphs and edit.replacement == "":
                 for i, a, b in pieces:
@@ -164,7 +164,8 @@ def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bo
                     if b == len(text) and a > 0:  # the segment's end goes: so do the breaks before it
                         while a > 0 and text[a - 1].isspace() and not _overlaps(joined.segments[i].protected, a - 1, a):
                             a -= 1
-                    changes[i].append(Change(a, b, ""))
+                    text_i = joined.segments[i].text
+                    changes[i].append(replace(edit, start=a, end=b, original=text_i[a:b], replacements=("",)))
             else:
                 ok = False
         if ok:
@@ -173,16 +174,6 @@ def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bo
             indexes[i0] = Utf16Index(seg0.text)
         report.append(_report(edit, seg0, a0, ok, indexes[i0]) if detail else FileEdit(edit, "", ok))
     return changes, report, taken
-
-
-def _compose(text: str, changes: list[Change]) -> str:
-    out, pos = [], 0
-    for c in sorted(changes, key=lambda c: (c.start, c.end)):
-        out.append(text[pos:c.start])
-        out.append(c.replacement)
-        pos = c.end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -292,14 +283,9 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
     result = clean_text(joined.text, engine, extra)
     changes, report, taken = map_edits(joined, result, module.PARAGRAPHS, detail)
     del joined
-    if len(segments) == 1 and len(taken) == len(result.applied):
-        fixes = [Fixed(result.cleaned, tuple(changes[0]))]  # the engine's own text: no copy
-    else:
-        fixes = [Fixed(_compose(s.text, c) if c else s.text, tuple(c)) for s, c in zip(segments, changes)]
     for seg in segments:
         report.extend(replace(_report(f, seg, f.start, False), origin=None) for f in bilingual.flags(seg))
-    output = module.rebuild(data, fixes, encoding=encoding, name=name) if any(changes) else data
-    del fixes
+    output = module.rebuild(data, changes, encoding=encoding, name=name) if any(changes) else data
     by_cat: dict[str, Counter[str]] = {}
     for fe in report:
         by_cat.setdefault(fe.category, Counter())["applied" if fe.applied else "suggested"] += 1

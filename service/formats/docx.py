@@ -13,7 +13,8 @@ import io
 import zipfile
 from typing import Sequence
 
-from service.formats import Change, Fixed, MalformedFileError, Segment
+from service.core.model import Edit
+from service.formats import MalformedFileError, Segment
 
 PARAGRAPHS = True
 BINARY = True
@@ -70,7 +71,7 @@ def _set_text(r, text: str) -> None:
     r.text = text
 
 
-def _apply(runs, changes: Sequence[Change]) -> list[str]:
+def _apply(runs, changes: Sequence[Edit]) -> list[str]:
     """The runs' new texts; a change spanning runs goes into the first one."""
     texts = [_run_text(r) for r in runs]
     bounds, pos = [], 0
@@ -104,18 +105,18 @@ def _removable(p) -> bool:
     return not any(el.tag in {qn(f"w:{t}") for t in _NON_TEXT} for el in p.iter())
 
 
-def rebuild(data: bytes, fixes: Sequence[Fixed], encoding: str | None = None, name: str = "input") -> bytes:
+def rebuild(data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None, name: str = "input") -> bytes:
     """The document with the changes made in its runs."""
-    if not any(f.changes for f in fixes):
+    if not any(edits):
         return data
     doc = _open(data, name)
     paras = [(p, runs) for p, runs in _paragraphs(doc) if "".join(_run_text(r) for r in runs).strip()]
-    if len(paras) != len(fixes):
-        raise ValueError(f"{len(fixes)} fixes for {len(paras)} segments")
-    for (p, runs), fix in zip(paras, fixes):
-        if not fix.changes:
+    if len(paras) != len(edits):
+        raise ValueError(f"{len(edits)} edit lists for {len(paras)} segments")
+    for (p, runs), mine in zip(paras, edits):
+        if not mine:
             continue
-        new = _apply(runs, fix.changes)
+        new = _apply(runs, mine)
         if not "".join(new) and _removable(p):
             p.getparent().remove(p)
             continue

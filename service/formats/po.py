@@ -12,7 +12,8 @@ from typing import Sequence
 
 import polib
 
-from service.formats import Fixed, MalformedFileError, Segment, decode_text, line_starts, place
+from service.core.model import Edit
+from service.formats import MalformedFileError, Segment, apply_placed, decode_text, line_starts, place
 
 PARAGRAPHS = False
 BINARY = False
@@ -179,21 +180,13 @@ def _escape(s: str) -> str:
     return "".join(_ESCAPE.get(c, c) for c in s)
 
 
-def rebuild(data: bytes, fixes: Sequence[Fixed], encoding: str | None = None, name: str = "input") -> bytes:
-    """The file with the changes written into the msgstr literals."""
-    if not any(f.changes for f in fixes):
+def rebuild(data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None, name: str = "input") -> bytes:
+    """The file with the edits written into the msgstr literals (escaped)."""
+    if not any(edits):
         return data
     text, codec = decode_text(data, name, encoding, len(data) + 1)
     targets = _targets(text, name)
-    if len(targets) != len(fixes):
-        raise ValueError(f"{len(fixes)} fixes for {len(targets)} segments")
-    raw = sorted((*t.literal.raw_span(c.start, c.end), _escape(c.replacement))
-                 for t, f in zip(targets, fixes) for c in f.changes)
-    out, pos = [], 0
-    for start, end, rep in raw:
-        out.append(text[pos:start])
-        out.append(rep)
-        pos = end
-    out.append(text[pos:])
-    return codec.encode("".join(out))
-
+    if len(targets) != len(edits):
+        raise ValueError(f"{len(edits)} edit lists for {len(targets)} segments")
+    placed = ((e, *t.literal.raw_span(e.start, e.end)) for t, es in zip(targets, edits) for e in es)
+    return codec.encode(apply_placed(text, placed, _escape))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from service.formats import Fixed, Segment, decode_text, detect_codec
+from service.core.model import Edit
+from service.formats import Segment, apply_placed, decode_text
 
 PARAGRAPHS = True
 BINARY = False
@@ -15,9 +16,10 @@ def extract(data: bytes, encoding: str | None = None, name: str = "input") -> li
     return [Segment(text, "text", places=((0, 1, 1),))]
 
 
-def rebuild(data: bytes, fixes: Sequence[Fixed], encoding: str | None = None, name: str = "input") -> bytes:
-    """The file with the changes applied, in its own encoding and byte-order mark."""
-    if not any(f.changes for f in fixes):
+def rebuild(data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None, name: str = "input") -> bytes:
+    """The file with the edits applied, in its own encoding and byte-order mark."""
+    if not any(edits):
         return data
-    (fix,) = fixes
-    return detect_codec(data, encoding).encode(fix.text)
+    (mine,) = edits
+    text, codec = decode_text(data, name, encoding, max_bytes=len(data) + 1)
+    return codec.encode(apply_placed(text, ((e, e.start, e.end) for e in mine)))

@@ -18,7 +18,8 @@ from xml.parsers import expat
 import regex
 from translate.storage import xliff as ttxliff
 
-from service.formats import Fixed, MalformedFileError, Segment, decode_text, line_of, line_starts, place
+from service.core.model import Edit
+from service.formats import MalformedFileError, Segment, apply_placed, decode_text, line_of, line_starts, place
 
 PARAGRAPHS = False
 BINARY = False
@@ -102,19 +103,13 @@ def _escape(s: str) -> str:
     return html.escape(s, quote=False)
 
 
-def rebuild(data: bytes, fixes: Sequence[Fixed], encoding: str | None = None, name: str = "input") -> bytes:
-    """The file with the changes written into the targets (escaped)."""
-    if not any(f.changes for f in fixes):
+def rebuild(data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None, name: str = "input") -> bytes:
+    """The file with the edits written into the targets (escaped)."""
+    if not any(edits):
         return data
     text, codec = decode_text(data, name, encoding, len(data) + 1)
     targets = _targets(text, data, name)
-    if len(targets) != len(fixes):
-        raise ValueError(f"{len(fixes)} fixes for {len(targets)} segments")
-    out, pos = [], 0
-    for t, fix in zip(targets, fixes):
-        for c in sorted(fix.changes, key=lambda c: (c.start, c.end)):
-            out.append(text[pos:t.start + c.start])
-            out.append(_escape(c.replacement))
-            pos = t.start + c.end
-    out.append(text[pos:])
-    return codec.encode("".join(out))
+    if len(targets) != len(edits):
+        raise ValueError(f"{len(edits)} edit lists for {len(targets)} segments")
+    placed = ((e, t.start + e.start, t.start + e.end) for t, es in zip(targets, edits) for e in es)
+    return codec.encode(apply_placed(text, placed, _escape))

@@ -15,7 +15,8 @@ from service.engine.factory import get_cleaner as build_cleaner
 from service.engine.factory import local_engine
 from service.engine.options import CleanOptions as Settings
 from service.engine.pipeline import RULE_PASSES
-from service.formats import Change, Fixed, MalformedFileError, Segment, bilingual
+from service.core.model import Edit, Tier
+from service.formats import MalformedFileError, Segment, bilingual
 from service.formats.cleaning import clean_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -186,15 +187,17 @@ def test_byte_order_mark_and_utf16_come_back(engine):
 @pytest.mark.parametrize(
     "fmt,data,text,change,want",
     [
-        ("html", b"<p>Tom and Jerry</p>", "Tom and Jerry", Change(4, 7, "&"), b"<p>Tom &amp; Jerry</p>"),
-        ("po", b'msgid "a"\nmsgstr ""\n"one "\n"two"\n', "one two", Change(0, 3, 'say "1"'),
+        ("html", b"<p>Tom and Jerry</p>", "Tom and Jerry", (4, 7, "&"), b"<p>Tom &amp; Jerry</p>"),
+        ("po", b'msgid "a"\nmsgstr ""\n"one "\n"two"\n', "one two", (0, 3, 'say "1"'),
          b'msgid "a"\nmsgstr ""\n"say \\"1\\" "\n"two"\n'),  # escaped, and the wrapping kept
     ],
 )
 def test_replacements_are_escaped_for_the_format(fmt, data, text, change, want):
     (seg,) = formats.get(fmt).extract(data)
     assert seg.text == text
-    assert formats.get(fmt).rebuild(data, [Fixed("", (change,))]) == want
+    start, end, rep = change
+    edit = Edit(start, end, text[start:end], (rep,), "test.rule", "word_choice", Tier.AUTO, "m", "test", "phrases")
+    assert formats.get(fmt).rebuild(data, [(edit,)]) == want
 
 
 def test_an_edit_never_empties_a_subtitle(engine):
