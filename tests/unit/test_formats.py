@@ -11,11 +11,11 @@ import docx
 import pytest
 
 from service import formats
+from service.core.model import Edit, Tier
 from service.engine.factory import get_cleaner as build_cleaner
 from service.engine.factory import local_engine
 from service.engine.options import CleanOptions as Settings
 from service.engine.pipeline import RULE_PASSES
-from service.core.model import Edit, Tier
 from service.formats import MalformedFileError, Segment, bilingual
 from service.formats.cleaning import clean_file
 
