@@ -12,10 +12,11 @@ length.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterable
+from functools import cached_property, lru_cache
+from typing import Callable, Iterable
 
 import regex
 from rapidfuzz.distance import OSA
@@ -28,15 +29,25 @@ COMMON_ZIPF = 3.0  # a word at least this frequent in English is an ordinary wor
 MAX_NAME_LEN = 40  # longer capitalised words are never names to repair or repair toward
 MIN_NAME_LEN = 3
 RUN_LINKS = 4  # a word of a capitalised run is linked to at most this many words after it
-# what may stand before a capitalised word that is not at the start of a sentence
-_SENTENCE_START = regex.compile(r"(?:^|[.!?:\"“”'‘’\n\r\t(\[—–-]\s*|\s\s)$")
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
 
 
 @lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
-    """English Zipf frequency of ``word`` (wordfreq), 0 for unknown words."""
+    """English Zipf frequency of ``word`` (wordfreq), 0 for unknown words.  A lower-case word of
+    letters only is looked up directly (what wordfreq's tokenizer would give); anything else
+    goes through :func:`wordfreq.zipf_frequency`."""
     if len(word) > MAX_NAME_LEN:
         return 0.0
+    if word.isalpha() and word.islower():
+        f = _frequencies().get(word)
+        return round(math.log10(f) + 9, 2) if f else 0.0
     return zipf_frequency(word, "en")
 
 
@@ -45,10 +56,25 @@ def is_common_word(word: str, threshold: float = COMMON_ZIPF) -> bool:
     return zipf(word.lower()) >= threshold
 
 
+_STARTERS = frozenset(".!?:\"“”'‘’\n\r\t([—–-")
+
+
 def starts_sentence(text: str, start: int) -> bool:
     """True when the capitalised word at ``start`` may be capitalised for starting a sentence
-    (start of text or line, after . ! ? : a quote, a bracket or a dash)."""
-    return bool(_SENTENCE_START.search(text[max(0, start - 3):start]))
+    (start of text or line, after . ! ? : a quote, a bracket or a dash, or two spaces)."""
+    if start == 0:
+        return True
+    prev = text[start - 1]
+    if prev in _STARTERS:
+        return True
+    if prev != " " and prev != "\u00a0":
+        return False
+    if start < 2:
+        return True
+    p2 = text[start - 2]
+    if p2 in _STARTERS or p2 == " ":
+        return True
+    return False
 
 
 def deletions(word: str) -> list[str]:
@@ -63,25 +89,53 @@ class NameIndex:
     names (lower case) it comes from, so two strings within one edit (a lost, added, changed or
     two swapped letters) share a key; ``tails``: the last three letters -> names (a fused
     title keeps the end of the name).  Only names of :data:`MIN_NAME_LEN` to
-    :data:`MAX_NAME_LEN` letters are indexed."""
+    :data:`MAX_NAME_LEN` letters are indexed; the neighbourhood and tail indexes are built on
+    their first use (a re-check of a few paragraphs may need neither)."""
 
-    def __init__(self, names: Iterable[str] = ()):
+    def __init__(self, names: Iterable[str] = (), near_too: Callable[[str], bool] | None = None):
+        """``near_too(name)``: whether ``name`` goes into the neighbourhood index too (default:
+        every name); a name that can never be a one-letter target need not."""
         self.exact: dict[str, str] = {}
-        self.neighbours: defaultdict[str, list[str]] = defaultdict(list)
-        self.tails: defaultdict[str, list[str]] = defaultdict(list)
+        self._near_names: list[str] = []
+        self._neighbours: defaultdict[str, list[str]] | None = None
+        self._tails: defaultdict[str, list[str]] | None = None
         for name in names:
-            self.add(name)
+            self.add(name, near_too is None or near_too(name))
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, near_too: bool = True) -> None:
         if not MIN_NAME_LEN <= len(name) <= MAX_NAME_LEN:
             return
         lo = name.lower()
         if lo in self.exact:
             return
         self.exact[lo] = name
+        if near_too:
+            self._near_names.append(lo)
+            if self._neighbours is not None:
+                self._index_near(self._neighbours, lo)
+        if self._tails is not None:
+            self._tails[lo[-3:]].append(lo)
+
+    @staticmethod
+    def _index_near(index: defaultdict[str, list[str]], lo: str) -> None:
         for key in dict.fromkeys(deletions(lo)):
-            self.neighbours[key].append(lo)
-        self.tails[lo[-3:]].append(lo)
+            index[key].append(lo)
+
+    @property
+    def neighbours(self) -> defaultdict[str, list[str]]:
+        if self._neighbours is None:
+            self._neighbours = defaultdict(list)
+            for lo in self._near_names:
+                self._index_near(self._neighbours, lo)
+        return self._neighbours
+
+    @property
+    def tails(self) -> defaultdict[str, list[str]]:
+        if self._tails is None:
+            self._tails = defaultdict(list)
+            for lo in self.exact:
+                self._tails[lo[-3:]].append(lo)
+        return self._tails
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.exact
@@ -92,12 +146,13 @@ class NameIndex:
 
     def near(self, word: str) -> list[str]:
         """The indexed names exactly one edit (OSA distance) from ``word``."""
-        if not MIN_NAME_LEN - 1 <= len(word) <= MAX_NAME_LEN + 1:
+        if not self._near_names or not MIN_NAME_LEN - 1 <= len(word) <= MAX_NAME_LEN + 1:
             return []
         lo = word.lower()
         found: dict[str, None] = {}
+        neighbours = self.neighbours
         for key in deletions(lo):
-            for cand in self.neighbours.get(key, ()):
+            for cand in neighbours.get(key, ()):
                 if cand != lo and cand not in found and OSA.distance(lo, cand, score_cutoff=1) <= 1:
                     found[cand] = None
         return [self.exact[c] for c in found]
@@ -182,4 +237,20 @@ class NameInventory:
     def after_title(self, title: str) -> Counter[str]:
         """The names that follow ``title`` in one run of capitalised words
         ("General Qassem Soleimani" -> {"Qassem": 1, "Soleimani": 1})."""
-        return Counter({b: n for (a, b), n in self.links.items() if a == title})
+        return Counter(self.followers.get(title, {}))
+
+    @cached_property
+    def followers(self) -> dict[str, dict[str, int]]:
+        """a -> the words after a in one run of capitalised words, with counts."""
+        out: dict[str, dict[str, int]] = {}
+        for (a, b), n in self.links.items():
+            out.setdefault(a, {})[b] = n
+        return out
+
+    @cached_property
+    def leaders(self) -> dict[str, dict[str, int]]:
+        """b -> the words before b in one run of capitalised words, with counts."""
+        out: dict[str, dict[str, int]] = {}
+        for (a, b), n in self.links.items():
+            out.setdefault(b, {})[a] = n
+        return out

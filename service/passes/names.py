@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
+from rapidfuzz.distance import OSA
 
 from service.core.document import Document
 from service.core.inventory import MAX_NAME_LEN, WORD, NameIndex, NameInventory, is_common_word, starts_sentence, zipf
@@ -176,13 +177,17 @@ class Repairer:
         self.doc = doc
         self.inv = doc.names
         self.refs = refs
-        self.index = NameIndex(refs)
+        # only the glossary's and the source's names are looked up by neighbourhood; a document
+        # name is a one-letter target only next to a word it stands next to elsewhere, so its
+        # candidates come from the inventory's links (see _one_letter_candidates)
+        self.index = NameIndex(refs, lambda n: refs[n].strong)
         self.prefix = rule_prefix
         self.pass_name = pass_name
         self.source = source
         self.exonyms_too = exonyms_too
         self._word_cache: dict[str, tuple | None] = {}
         self._near_cache: dict[str, list[Ref]] = {}
+        self._untouchable_cache: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ helpers
     def _edit(self, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
@@ -197,19 +202,12 @@ class Repairer:
 
     def _untouchable(self, word: str) -> bool:
         """A word no repair may change: the glossary's or the source's, an ordinary word."""
-        r = self.refs.get(word)
-        return (r is not None and r.strong) or word in self.inv.glossary or is_common_word(word)
-
-    def _neighbours_agree(self, start: int, end: int, name: str) -> str | None:
-        """The neighbour that stands next to ``name`` elsewhere in the document, if any."""
-        text, links = self.doc.text, self.inv.links
-        before = _PREV_WORD.search(text, max(0, start - MAX_NAME_LEN - 2), start)
-        if before and links.get((before.group(1), name)):
-            return before.group(1)
-        after = _NEXT_WORD.match(text, end, min(len(text), end + MAX_NAME_LEN + 2))
-        if after and links.get((name, after.group(1))):
-            return after.group(1)
-        return None
+        known = self._untouchable_cache.get(word)
+        if known is None:
+            r = self.refs.get(word)
+            known = (r is not None and r.strong) or word in self.inv.glossary or is_common_word(word)
+            self._untouchable_cache[word] = known
+        return known
 
     # ------------------------------------------------------------------ word-level repairs
     def _fused_title(self, word: str) -> tuple | None:
@@ -289,22 +287,48 @@ class Repairer:
                         (f"gazetteer: '{stem}'",))
         return None
 
-    def _one_letter_candidates(self, word: str) -> list[Ref]:
+    def _eligible(self, word: str, r: Ref, own: int) -> bool:
+        if _plural_pair(word, r.name):
+            return False  # "Cholas" and "Chola"
+        # a document name used as often as this word is a reference only if English knows it
+        # better (Trump, not Trupm)
+        return r.strong or (own >= 2 and r.count >= 2 * own) or (own == 1 and (
+            r.count > 1 or zipf(r.name.lower()) > zipf(word.lower())))
+
+    def _strong_candidates(self, word: str) -> list[Ref]:
+        """Glossary and source names one letter from ``word`` (the same wherever it stands)."""
         if word in self._near_cache:
             return self._near_cache[word]
         out: list[Ref] = []
         if len(word) >= MIN_LEN + 1 and zipf(word.lower()) < RARE_ZIPF:
             own = self.inv.count(word)
-            for name in self.index.near(word):
-                r = self.refs[name]
-                if _plural_pair(word, name):
-                    continue  # "Cholas" and "Chola"
-                # a document name used as often as this word is a reference only if English
-                # knows it better (Trump, not Trupm); the neighbours must agree in any case
-                if r.strong or (own >= 2 and r.count >= 2 * own) or (own == 1 and (
-                        r.count > 1 or zipf(name.lower()) > zipf(word.lower()))):
-                    out.append(r)
+            out = [r for r in (self.refs[n] for n in self.index.near(word)) if self._eligible(word, r, own)]
         self._near_cache[word] = out
+        return out
+
+    def _one_letter_candidates(self, word: str, start: int, end: int) -> list[tuple[Ref, str | None]]:
+        """The names one letter from ``word`` with the evidence for each: the glossary or the
+        source, or a neighbour that stands next to the name elsewhere in the document."""
+        out: list[tuple[Ref, str | None]] = [(r, None) for r in self._strong_candidates(word)]
+        if len(word) < MIN_LEN + 1 or zipf(word.lower()) >= RARE_ZIPF:
+            return out
+        text, inv = self.doc.text, self.inv
+        own = inv.count(word)
+        lo = word.lower()
+        seen = {r.name for r, _ in out}
+        before = _PREV_WORD.search(text, max(0, start - MAX_NAME_LEN - 2), start)
+        after = _NEXT_WORD.match(text, end, min(len(text), end + MAX_NAME_LEN + 2))
+        for neighbour, linked in ((before, inv.followers), (after, inv.leaders)):
+            if neighbour is None:
+                continue
+            for name in linked.get(neighbour.group(1), ()):
+                r = self.refs.get(name)
+                if (r is None or name in seen or name == word or abs(len(name) - len(word)) > 1
+                        or OSA.distance(lo, name.lower(), score_cutoff=1) > 1):
+                    continue
+                if self._eligible(word, r, own):
+                    seen.add(name)
+                    out.append((r, neighbour.group(1)))
         return out
 
     def _word(self, word: str) -> tuple | None:
@@ -327,6 +351,8 @@ class Repairer:
     def _split_at(self, m: "regex.Match[str]") -> Edit | None:
         """A name split in two at the capitalised word ``m``: "Soleim ani" -> "Soleimani"."""
         text = self.doc.text
+        if text[m.end():m.end() + 1] != " ":
+            return None
         nxt = _NEXT_PART.match(text, m.end(), min(len(text), m.end() + MAX_NAME_LEN + 2))
         if nxt is None:
             return None
@@ -371,14 +397,7 @@ class Repairer:
         return not starts_sentence(self.doc.text, start)
 
     def _one_letter(self, word: str, start: int, end: int) -> Edit | None:
-        cands = self._one_letter_candidates(word)
-        if not cands:
-            return None
-        picked: list[tuple[Ref, str | None]] = []
-        for r in cands:
-            neighbour = self._neighbours_agree(start, end, r.name)
-            if r.strong or neighbour:
-                picked.append((r, neighbour))
+        picked = self._one_letter_candidates(word, start, end)
         if len(picked) != 1 or exonyms.is_place(word):
             return None
         r, neighbour = picked[0]
@@ -400,6 +419,8 @@ class Repairer:
                           + (f", after '{neighbour}' too" if neighbour else "") + ".", ev)
 
     def _turkish_ending(self, word: str, end: int) -> Edit | None:
+        if self.doc.text[end:end + 1] not in ("'", "’"):
+            return None
         m = _TR_ENDING.match(self.doc.text, end)
         if m is None:
             return None
@@ -446,8 +467,8 @@ class Repairer:
                     if self.exonyms_too and (ex := exonyms.edit_for(doc.text, start, end)) is not None:
                         edits.append(ex)
                         continue
-                if not self._one_letter_candidates(word):
-                    quiet.add(word)
+                if (self._untouchable(word) or zipf(word.lower()) >= RARE_ZIPF) and exonyms.exonym(word) is None:
+                    quiet.add(word)  # no one-letter repair can reach it, no exonym in another place
         return edits
 
 
