@@ -8,7 +8,9 @@ window around its anchor hits, never over the whole text.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
+from itertools import accumulate, chain
 from typing import TYPE_CHECKING
 
 import ahocorasick
@@ -25,10 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover - the pipeline imports the document model 
 NAME = "phrases"
 CONTEXT_CHARS = 80
 PATTERN_WINDOW = 200
-_WS = {ord(c): " " for c in "\t\n\r\x0b\x0c\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-        "\u202f\u205f\u3000"}
-_WS.update({ord("’"): "'", ord("‘"): "'"})
-_MULTI_SPACE = regex.compile(r" {2,}")
+_REPLACE = tuple((c, " ") for c in "\n\t\r\xa0\x0b\x0c") + (("’", "'"), ("‘", "'"))
+_RARE_WS = re.compile("[\u2000-\u200a\u202f\u205f\u3000]")  # re: faster than regex for scans
+_MULTI_SPACE = re.compile("  +")
 _PARAGRAPH_BREAK = regex.compile(r"\n[ \t\r]*\n")
 _SENTENCE_END = regex.compile(r"[.!?…][\"'”’»)\]]*\s+")
 _JOINERS = "-'’"
@@ -52,24 +53,26 @@ class _Normalised:
     back to offsets in the original."""
 
     def __init__(self, text: str):
-        flat = _lower_same_length(text).translate(_WS)
+        flat = _lower_same_length(text)
+        # str.replace runs at C speed; str.translate with a dict costs a lookup per character
+        for old, new in _REPLACE:
+            if old in flat:
+                flat = flat.replace(old, new)
+        if _RARE_WS.search(flat):
+            flat = _RARE_WS.sub(" ", flat)
         # for each run of spaces squeezed to one: the first normalised offset after it, and
         # the number of characters dropped up to and including that run
-        self.removed_before: list[int] = []
         if "  " not in flat:
             self.text = flat
             self._norm_starts: list[int] = []
+            self.removed_before: list[int] = []
             return
-        parts, pos, dropped = [], 0, 0
-        self._norm_starts = []
-        for m in _MULTI_SPACE.finditer(flat):
-            parts.append(flat[pos:m.start() + 1])
-            dropped += m.end() - m.start() - 1
-            self._norm_starts.append(m.start() + 1 - (dropped - (m.end() - m.start() - 1)))
-            self.removed_before.append(dropped)
-            pos = m.end()
-        parts.append(flat[pos:])
-        self.text = "".join(parts)
+        spans = [m.span() for m in _MULTI_SPACE.finditer(flat)]
+        starts = [0] + [e for _s, e in spans]
+        ends = [s + 1 for s, _e in spans] + [len(flat)]
+        self.text = "".join([flat[a:b] for a, b in zip(starts, ends)])
+        self.removed_before = list(accumulate(e - s - 1 for s, e in spans))
+        self._norm_starts = [s + 1 - r for (s, _e), r in zip(spans, chain((0,), self.removed_before))]
 
     def to_original(self, i: int) -> int:
         """Map a normalised offset back to the original text."""
@@ -123,12 +126,19 @@ class PhraseMatcher:
         for lo, hi in doc.ranges():
             norm = _Normalised(doc.text[lo:hi] if (lo, hi) != (0, len(doc.text)) else doc.text)
             ntext = norm.text
+            last = len(ntext) - 1
+            to_original = norm.to_original
             for end_idx, (length, targets) in self._automaton.iter(ntext):
-                nstart, nend = end_idx - length + 1, end_idx + 1
-                if (nstart > 0 and _is_word_char(ntext[nstart - 1])) or (
-                        nend < len(ntext) and _is_word_char(ntext[nend])):
-                    continue
-                yield lo + norm.to_original(nstart), lo + norm.to_original(nend - 1) + 1, targets
+                if end_idx < last:
+                    c = ntext[end_idx + 1]
+                    if c.isalnum() or c == "_":
+                        continue
+                nstart = end_idx - length + 1
+                if nstart > 0:
+                    c = ntext[nstart - 1]
+                    if c.isalnum() or c == "_":
+                        continue
+                yield lo + to_original(nstart), lo + to_original(end_idx) + 1, targets
 
     def _literal(self, doc: Document, rule: Rule, start: int, end: int) -> list[Edit]:
         text = doc.text
