@@ -229,17 +229,21 @@ def similar_texts(rng: random.Random, people: list[Person], cities: list[str], c
     from rapidfuzz.distance import Levenshtein
 
     pool = sorted({p.surname for p in people if regex.fullmatch(r"\p{Lu}\p{Ll}{3,}", p.surname)} | set(cities))
-    groups: list[list[str]] = []
-    for w in pool:
-        near = [m for m, d, _ in process.extract(w, pool, scorer=Levenshtein.distance, score_cutoff=2, limit=6)
-                if m != w]
-        if near:
-            groups.append([w, *near])
+    groups: dict[str, list[str]] = {}
+
+    def pick_group() -> list[str]:  # a real name and the real names within two letters of it
+        while True:
+            w = rng.choice(pool)
+            if w not in groups:
+                groups[w] = [m for m, d, _ in process.extract(w, pool, scorer=Levenshtein.distance,
+                                                              score_cutoff=2, limit=6) if m != w]
+            if groups[w]:
+                return [w, *groups[w]]
     hand = [["Connally", "Connall"], ["Andover", "And over"], ["Niunius", "Niuniu"], ["Gasol", "Gabold"],
             ["Nasrallah", "Nasrallat"], ["Marin", "Marina", "Martin"], ["Rouhani", "Rohani"]]
     texts = []
     for i in range(count):
-        group = hand[i] if i < len(hand) else rng.choice(groups)
+        group = hand[i] if i < len(hand) else pick_group()
         frequent, rare = group[0], group[1:]
         city = rng.choice(cities)
         parts = [f"{frequent} is in the news again.", f"Reporters in {city} asked {frequent} about it.",

@@ -68,8 +68,8 @@ _TR_ENDING = regex.compile(
     r"['’](?:nın|nin|nun|nün|da|de|ta|te|dan|den|tan|ten|ya|ye|yı|yi|yu|yü|yla|yle)"
     r"(?![\p{L}\p{M}])")
 MIN_LEN = 4  # shorter capitalised words are never repaired
-RARE_ZIPF = 2.0
-FUNCTION_ZIPF = 5.5  # "and", "over": a capitalised one starts a sentence, it is no piece of a name  # a damaged form is rarer than this in English
+RARE_ZIPF = 2.0  # a damaged form is rarer than this in English
+FUNCTION_ZIPF = 5.5  # "and", "over": a capitalised one starts a sentence, it is no piece of a name
 
 
 _VOWEL = regex.compile(r"[aeiouyáéíóúàèìòùâêîôûäëïöüąęő]", regex.IGNORECASE)
@@ -367,8 +367,12 @@ class Repairer:
         if self.doc.protected.overlaps(start, end):
             return None
         two_words = is_common_word(a) and is_common_word(b)
-        if is_common_word(a, FUNCTION_ZIPF) or is_common_word(b, FUNCTION_ZIPF) or (two_words and b[:1].isupper()):
-            return None  # "And over", "Iraq is", "New Port": words, not "Andover", "Iraqis", "Newport"
+        # "And over", "Iraq is", "New Port" are words, not "Andover", "Iraqis", "Newport"; a piece
+        # English does not know before "is", "to", "on" may still be a split ("Subian to")
+        function_b = is_common_word(b, FUNCTION_ZIPF)
+        if is_common_word(a, FUNCTION_ZIPF) or (two_words and b[:1].isupper()) or (
+                function_b and (zipf(a.lower()) >= 1.0 or self.inv.count(a) > 1)):
+            return None
         if (b[:1].isupper() and not r.strong) or b.lower() in _HONORIFICS:
             return None  # "Rajya Sabha" and "Rajyasabha", "Gandhi ji": both are written
         if self.inv.pairs.get((a, b), 0) >= 2 and r.count < 2 and not r.strong:
