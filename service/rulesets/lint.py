@@ -47,6 +47,21 @@ def example_errors(rule: Rule) -> list[str]:
     return out
 
 
+def anchor_warnings(rule: Rule, threshold: float = 6.0) -> list[str]:
+    """Phrases whose every anchor is a common English word (the scan wakes them up often)."""
+    from service.rulesets.phrase import _zipf
+
+    out = []
+    for p in rule.phrases:
+        if p.literal:
+            continue
+        if all(_zipf(a) >= threshold for a in p.anchors):
+            out.append(f"{rule.path}: rule '{rule.id}': key '{'anchor' if p.expand else 'match'}': "
+                       f"{p.text!r} is found through common words only ({', '.join(p.anchors[:4])}): "
+                       f"it is tried very often; add a rarer word")
+    return out
+
+
 def _other_ids(files: set[Path]) -> dict[str, str]:
     ids: dict[str, str] = {}
     if not PHRASES_DIR.is_dir():
@@ -81,6 +96,8 @@ def lint(paths: list[Path], strict: bool | None = None, out=None) -> int:
                 errors.append(f"{path}: rule '{rule.id}': key 'id': already used in {seen[rule.id]}")
             seen.setdefault(rule.id, str(path))
             errors.extend(example_errors(rule))
+            for w in anchor_warnings(rule):
+                print(f"WARNING {w}", file=out)
         for e in errors:
             print(f"ERROR {e}", file=out)
         status = "ok" if not errors else f"{len(errors)} error(s)"

@@ -176,3 +176,39 @@ def test_pattern_anchors_are_not_among_the_commonest_words(builtin_rules):
     common = [(r.id, a) for r in builtin_rules if r.pattern is not None for a in r.triggers
               if all(zipf(w) >= 6.5 for w in a.split())]
     assert not common
+
+
+def test_phrase_anchors_are_not_among_the_commonest_words(builtin_rules):
+    """A phrase's anchors (its rarest required word, or the literal texts it can match) are
+    where the scan wakes its regex up: a phrase made only of words like 'the', 'of' or 'is'
+    would run at every other word."""
+    from service.core.inventory import zipf
+
+    common = [(r.id, p.text) for r in builtin_rules for p in r.phrases
+              if not p.expand and all(zipf(a) >= 6.5 for a in p.anchors)]
+    assert not common
+
+
+def test_compiled_packs_are_cached_per_file(tmp_path, monkeypatch):
+    from service.rulesets import loader
+
+    monkeypatch.setenv("MTCLEAN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delitem(__import__("sys").modules, "service.settings", raising=False)
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    body = "rules:\n  - id: t.{n}\n    match: '<pour> oil on the fire'\n    replace: '<add> fuel to the fire'\n" \
+           "    message: m\n    examples: [{{bad: poured oil on the fire}}, {{ok: fuel}}]\n"
+    for n in ("one", "two"):
+        (packs / f"{n}.yaml").write_text(body.format(n=n), encoding="utf-8")
+    compiled = []
+    real = loader.load_pack
+    monkeypatch.setattr(loader, "load_pack", lambda path, strict=None: compiled.append(path.name) or real(path, strict))
+    first = loader.load_rules([packs], builtin=False)
+    again = loader.load_rules([packs], builtin=False)
+    assert sorted(compiled) == ["one.yaml", "two.yaml"]  # the second load compiled nothing
+    assert [r.id for r in again] == [r.id for r in first] and again[0].phrases == first[0].phrases
+    (packs / "two.yaml").write_text(body.format(n="two").replace("oil", "petrol"), encoding="utf-8")
+    changed = loader.load_rules([packs], builtin=False)
+    assert sorted(compiled) == ["one.yaml", "two.yaml", "two.yaml"]  # only the edited pack
+    assert "petrol" in changed[1].phrases[0].text
+    assert list((tmp_path / "cache" / "rules").glob("pack-*.pickle"))
