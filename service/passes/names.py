@@ -73,6 +73,7 @@ FUNCTION_ZIPF = 5.5  # "and", "over": a capitalised one starts a sentence, it is
 
 
 _VOWEL = regex.compile(r"[aeiouyáéíóúàèìòùâêîôûäëïöüąęő]", regex.IGNORECASE)
+_DOUBLE_VOWEL = regex.compile(r"([aeiou])\1")
 _HONORIFICS = frozenset("ji jee sahib saheb san sama kun chan bey pasha effendi".split())
 
 
@@ -416,8 +417,10 @@ class Repairer:
                               f"The document spells this name two ways: '{word}' ({own} times) and "
                               f"'{r.name}'; {r.says()}.", ev)
         # the glossary or the source spells the name: any one-letter slip of a word English does
-        # not know is repaired; from the document alone, a doubled or swapped letter only
-        sure = zipf(word.lower()) == 0 and (r.strong or (doubled or swapped))
+        # not know is repaired; from the document alone, a doubled or swapped letter only, and
+        # not a doubled vowel (a long vowel in a transliteration: Mahaatma, Ekaadashi)
+        long_vowel = doubled and len(word) > len(r.name) and bool(_DOUBLE_VOWEL.search(word.lower()))
+        sure = zipf(word.lower()) == 0 and (r.strong or ((doubled and not long_vowel) or swapped))
         return self._edit(start, end, r.name, "one-letter", Tier.AUTO if sure else Tier.SUGGEST,
                           f"'{word}' differs by {kind} from '{r.name}'; {r.says()}"
                           + (f", after '{neighbour}' too" if neighbour else "") + ".", ev)
