@@ -479,10 +479,13 @@ def render(parts: tuple[Part, ...], m: "regex.Match[str]", phrase: Phrase) -> st
             out.append(_group(m, f"g{part[1]}"))
         else:
             n, lemma, rep = part[1], part[2], part[3]
-            k = 1 if len(phrase.lemmas) == 1 else n
-            if k > len(phrase.lemmas) or m.group(f"l{k}") is None:
+            # the n-th lemma the match actually matched (lemmas in alternatives that did not
+            # match do not count); when it matched one, every lemma of the replacement follows it
+            matched = [j for j in range(1, len(phrase.lemmas) + 1) if m.group(f"l{j}") is not None]
+            if not matched or (len(matched) > 1 and n > len(matched)):
                 out.append(lemma)
                 continue
+            k = matched[0] if len(matched) == 1 else matched[n - 1]
             form = m.group(f"l{k}")
             tags = phrase.lemmas[k - 1].tags_of(form)
             before = m.string[max(0, m.start(f"l{k}") - 60):m.start(f"l{k}")]

@@ -65,6 +65,9 @@ def _fix(rule, text: str) -> str | None:
     ("'(the|a)? crater of war'", "'{1} brink of war'", "Near a crater of war.", "Near a brink of war."),
     ("'{det} subject fled'", "'{det} suspect fled'", "The subject fled.", "The suspect fled."),
     ("'it''s raining cats'", "'it is pouring'", "It’s raining cats.", "It is pouring."),
+    ("'(<implement>|<deploy>) the plan drastically'", "'<carry> out the plan vigorously'",
+     "They deployed the plan drastically.", "They carried out the plan vigorously."),
+    ("'<give> {pron} <hand>'", "'<lend> {pron} a <hand>'", "She gives him hands.", "She lends him a hands."),
 ])
 def test_phrase_matches_and_replacement_agrees(tmp_path, match, replace, text, expected):
     assert _fix(_rule(tmp_path, match, replace), text) == expected
