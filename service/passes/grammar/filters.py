@@ -36,6 +36,10 @@ _NEXT_WORD = regex.compile(r"[\s\"“'‘(]+([\p{L}\d][\p{L}\p{M}\d'’-]*)")
 # closing quote/bracket, then . ! ? (and a closing quote), then space
 _SENTENCE_END = regex.compile(r"(?:(\p{L}[\p{L}.]*)|[\d\"”’)\]])[.!?][\"”’)]?\s+$")
 SENTENCE_START_RULES = ("UPPERCASE_SENTENCE_START",)
+# compounds ("tear gas"/"teargas", "well equipped") and Oxford spelling are house style: on
+# MLQE-PE dev + 6,000 train sentences the compound rules moved 7 sentences toward the post-edit
+# and 12 away
+_CONVENTION_RULES = regex.compile(r"^EN_COMPOUNDS_|_COMPOUNDS(?:_|$)|^OXFORD_SPELLING")
 A_AN_RULES = ("EN_A_VS_AN",)
 
 
@@ -196,8 +200,8 @@ def candidates(text: str, start: int, end: int, spelling: bool, replacements: tu
 def reject(text: str, start: int, end: int, rule: str, spelling: bool, replacements: tuple[str, ...]) -> str:
     """Why the grammar pass must not offer this match ("" to offer it)."""
     original = text[start:end]
-    if rule.startswith("OXFORD_SPELLING"):
-        return "a spelling convention, not an error"
+    if _CONVENTION_RULES.search(rule):
+        return "a spelling convention (open or closed compounds, -ise/-ize), not an error"
     if replacements and name_into_name(original, replacements[0]):
         return "turns a name into another name"
     if spelling:
