@@ -345,6 +345,25 @@ def _rarest(items: list[Item]) -> tuple[float, tuple[str, ...]] | None:
     return best
 
 
+def _best_anchor(items: list[Item]) -> tuple[float, tuple[str, ...]] | None:
+    """The rarest anchor set: one required token (its forms or alternatives), or a run of two
+    or three adjacent required tokens as literal word sequences ("the driver", "the drivers",
+    ... for "the (driver|drivers)"), whichever is rarest in English."""
+    best = _rarest(items)
+    for i in range(len(items)):
+        for j in range(i + 2, min(i + 3, len(items)) + 1):
+            window = items[i:j]
+            if any(it.optional for it in window):
+                break
+            texts = _expansions(window)
+            if not texts or not all(texts):
+                continue
+            cost = max(_zipf(t) for t in texts)
+            if best is None or cost < best[0]:
+                best = (cost, tuple(sorted(set(texts))))
+    return best
+
+
 def _walk(items: list[Item]):
     for it in items:
         yield it
@@ -369,7 +388,7 @@ def compile_phrase(text: str, case_sensitive: bool = False) -> Phrase:
     if expanded is not None and all(expanded):
         anchors = tuple(sorted(set(expanded)))
     else:
-        rare = _rarest(items)
+        rare = _best_anchor(items)
         if rare is None:
             raise PhraseError(f"{text!r} has no word to anchor it (slots alone cannot be searched for)")
         anchors = rare[1]
