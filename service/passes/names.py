@@ -411,6 +411,10 @@ class Repairer:
         swapped = sorted(word.lower()) == sorted(r.name.lower()) and len(word) == len(r.name)
         kind = ("a doubled or lost double letter" if doubled else "two swapped letters" if swapped
                 else "one letter")
+        if r.kind == "source" and not (doubled or swapped):
+            # the source inflects its names (Estonian Bratmani, Kadrioru; Romanian Bucureștiului):
+            # a changed, added or lost letter is its grammar, not a garble of the translation
+            return None
         ev = (r.says(),) + ((f"'{neighbour}' stands next to '{r.name}' elsewhere",) if neighbour else ())
         if own >= 2:  # two spellings, both used: flag
             return self._edit(start, end, r.name, "two-spellings", Tier.SUGGEST,

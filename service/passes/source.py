@@ -31,7 +31,10 @@ from service.passes.names import MIN_LEN, Ref, Repairer
 NAME = "source"
 SOURCE = "mtclean source check (the source text, paragraph-aligned)"
 CATEGORY = "consistency"
-NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?(?![\p{L}\d])")
+# a number: thousands grouped by spaces ("200 000"), separators, an ordinal or decade suffix ("1930s")
+NUMBER = regex.compile(
+    r"(?<![\p{L}\d])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+(?:[.,:/]\d+)*)(?:st|nd|rd|th|s)?(?![\p{L}\d])")
+_GROUP = regex.compile(r"\d+")
 URL = regex.compile(r"(?:https?://|www\.)[^\s<>\"'“”]+[^\s<>\"'“”.,;:!?)\]]")
 _TOKEN = regex.compile(r"[\p{L}\p{M}\d]+(?:['’-][\p{L}\p{M}\d]+)*")
 MIN_UNTRANSLATED_WORDS = 4
@@ -41,6 +44,15 @@ _MONTHS = regex.compile(
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b")
 _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                  "fifteen sixteen seventeen eighteen nineteen twenty").split()
+_TENS = {30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty", 90: "ninety"}
+
+
+def _spelled(n: int, lowered: str) -> bool:
+    """The translation writes ``n`` in words ("four", "forty"), or a 24-hour time as 12-hour."""
+    word = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else _TENS.get(n)
+    if word and regex.search(rf"\b{word}\b", lowered):
+        return True
+    return 13 <= n <= 23 and bool(regex.search(rf"\b{n - 12}(?::\d\d)?\s*p\.?\s?m\b", lowered))
 
 
 def _fold(s: str) -> str:
@@ -79,26 +91,37 @@ def _names(doc: Document, refs_from: str, ranges: list[tuple[int, int]]) -> list
 
 
 def _digits(s: str) -> str:
-    return regex.sub(r"\D", "", s)
+    """The digits of a number, as ASCII digits (Devanagari ०-९, Arabic-Indic ٠-٩ ... too),
+    without leading zeros ("03" is 3)."""
+    digits = "".join(str(unicodedata.digit(c)) for c in s if c.isdigit() and unicodedata.digit(c, None) is not None)
+    return digits.lstrip("0") or ("0" if digits else "")
 
 
 def _numbers(doc: Document, para: Paragraph, src: str) -> list[Edit]:
     target = para.text
     theirs = [(m.group(), _digits(m.group())) for m in NUMBER.finditer(src)]
     ours = [(para.start + m.start(), para.start + m.end(), _digits(m.group())) for m in NUMBER.finditer(target)]
-    our_values = {v for _, _, v in ours}
-    their_values = {v for _, v in theirs}
+    # a number is also there when each of its digit groups is: "18:06" and "18: 06", "56 , 000"
+    # (a tokenized source) and "56,000", "9 thousand" and "9,000"
+    our_values = {v for _, _, v in ours} | {_digits(g) for g in _GROUP.findall(target)}
+    their_values = {v for _, v in theirs} | {_digits(g) for g in _GROUP.findall(src)}
+
+    def present(raw: str, v: str, values: set[str]) -> bool:
+        return v in values or all(_digits(g) in values for g in _GROUP.findall(raw))
+
+    theirs = [(raw, v) for raw, v in theirs if not present(raw, v, our_values)]
+    ours = [(a, b, v) for a, b, v in ours if not present(doc.text[a:b], v, their_values)]
     has_month = bool(_MONTHS.search(target))
     lowered = target.lower()
-    extra = [(a, b) for a, b, v in ours if v not in their_values]
+    extra = [(a, b) for a, b, _ in ours]
     missing: list[str] = []
     maybe_months: list[str] = []
     for raw, v in theirs:
-        if v in our_values or not v:
+        if not v:
             continue
         n = int(v) if len(v) < 6 else -1
-        if 0 <= n < len(_NUMBER_WORDS) and regex.search(rf"\b{_NUMBER_WORDS[n]}\b", lowered):
-            continue  # spelled out
+        if _spelled(n, lowered):
+            continue
         (maybe_months if has_month and 1 <= n <= 12 else missing).append(raw)
     # a month number ("tháng 1" -> "January") counts only against a number the target has extra
     missing += maybe_months[:max(0, len(extra) - len(missing))]
