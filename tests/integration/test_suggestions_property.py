@@ -42,6 +42,14 @@ def lt(lt_session):
     return gp, Cleaner(grammar=gp)
 
 
+@pytest.fixture(scope="module")
+def lt_speller(lt_session):
+    """With the speller on (off by default), whose fixes chain with a/an ("has a har")."""
+    url = ensure_running(lt_session)
+    gp = GrammarPass(GrammarSettings(url=url, speller=True))
+    return gp, Cleaner(grammar=gp)
+
+
 def _texts() -> list[str]:
     texts = [p for p in SAMPLE.read_text(encoding="utf-8").split("\n\n") if p.strip()]
     rng = random.Random(10)
@@ -100,9 +108,15 @@ def test_any_subset_of_suggestions_on_real_text_makes_no_new_error(lt, index, da
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(index=st.integers(0, len(TEXTS) - 1), data=st.data())
+def test_with_the_speller_any_subset_on_real_text_makes_no_new_error(lt_speller, index, data):
+    _check(lt_speller, TEXTS[index], data)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(words=st.lists(st.sampled_from(WORDS), min_size=3, max_size=14), data=st.data())
-def test_any_subset_of_suggestions_on_random_text_makes_no_new_error(lt, words, data):
-    _check(lt, " ".join(words).capitalize() + ".", data)
+def test_any_subset_of_suggestions_on_random_text_makes_no_new_error(lt_speller, words, data):
+    _check(lt_speller, " ".join(words).capitalize() + ".", data)
 
 
 def test_apply_all_on_the_sample_keeps_names_and_sentences_and_every_clean_fix(lt, sample_text=None):

@@ -72,6 +72,7 @@ class FakeClient:
 
 def make_pass(client=None, **kw) -> tuple[GrammarPass, FakeClient]:
     client = client or FakeClient()
+    kw.setdefault("speller", True)  # the fake's canned errors are mostly spelling
     return GrammarPass(GrammarSettings(url="http://fake", **kw), cache=MemoryCache(), client=client), client
 
 
@@ -252,12 +253,12 @@ class FakeRedis:
 def test_redis_cache_round_trips_with_a_ttl():
     r = FakeRedis()
     text = "Para teh one."
-    gp = GrammarPass(GrammarSettings(url="http://fake"), cache=RedisCache(r, ttl=60), client=FakeClient())
+    gp = GrammarPass(GrammarSettings(url="http://fake", speller=True), cache=RedisCache(r, ttl=60), client=FakeClient())
     gp.check(text, spans(text), set())
     (key,) = r.data
     assert key.startswith("mtclean:lt:9.9-fake:") and r.ttl[key] == 60
     assert json.loads(r.data[key])[0]["rule"] == "MORFOLOGIK_RULE_EN_US"
-    again = GrammarPass(GrammarSettings(url="http://fake"), cache=RedisCache(r, ttl=60), client=FakeClient())
+    again = GrammarPass(GrammarSettings(url="http://fake", speller=True), cache=RedisCache(r, ttl=60), client=FakeClient())
     assert again.check(text, spans(text), set()).requests == 0
 
 
@@ -270,7 +271,7 @@ def test_a_broken_cache_is_only_a_miss():
             raise ConnectionError("redis down")
 
     text = "Para teh one."
-    gp = GrammarPass(GrammarSettings(url="http://fake"), cache=Broken(), client=FakeClient())
+    gp = GrammarPass(GrammarSettings(url="http://fake", speller=True), cache=Broken(), client=FakeClient())
     out = gp.check(text, spans(text), set())
     assert out.available and len(out.edits) == 1
 
