@@ -412,8 +412,9 @@ class Repairer:
         kind = ("a doubled or lost double letter" if doubled else "two swapped letters" if swapped
                 else "one letter")
         if r.kind == "source" and not (doubled or swapped):
-            # the source inflects its names (Estonian Bratmani, Kadrioru; Romanian Bucureștiului):
-            # a changed, added or lost letter is its grammar, not a garble of the translation
+            # the source inflects its names (Estonian Bratmani, Kadrioru; Romanian Bucureștiului)
+            # and spells foreign ones its own way (Estonian Jakemenko, Jukos): a changed, added
+            # or lost letter is its grammar or its transliteration, not a garble of the translation
             return None
         ev = (r.says(),) + ((f"'{neighbour}' stands next to '{r.name}' elsewhere",) if neighbour else ())
         if own >= 2:  # two spellings, both used: flag
