@@ -43,7 +43,8 @@ _HYPHEN_SPACE = regex.compile(r"(?<=(?<![\p{L}-])(\p{L}+))- (?=(\p{Lu}\p{Ll}+))"
 # between words only: two spaces after a sentence's end (". ", ": ", ".) ") are a typing convention
 _DOUBLE_SPACE = regex.compile(r"(?<=[^\s.:!?\"”’)\]])  +(?=\S)")
 # these start at the punctuation (fast to find); the spaces to remove are the group "sp"
-_SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\d\"”’)\]](?P<sp> +))(?:[,;:!?]|\.(?!\.)(?=\s|$))")
+# (not the first stop of a spaced ellipsis: "the laws . . . become")
+_SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\d\"”’)\]](?P<sp> +))(?:[,;:!?]|\.(?!\.)(?! \.)(?=\s|$))")
 _BRACKET_SPACE = regex.compile(r"(?<=[(\[])(?P<sp> +)(?=\S)|(?<=\S(?P<sp> +))[)\]]")
 _DOUBLE_MARK = regex.compile(r"(?<![.,])(,,+|\.\.(?!\.))(?![.,])")
 _NO_SPACE_AFTER_COMMA = regex.compile(r"(?<=\p{Ll}{2}),(?=\p{L}{2})")

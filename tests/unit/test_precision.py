@@ -127,6 +127,11 @@ def test_two_spaces_after_a_sentence_are_a_convention_not_an_error():
     assert _fixed(punctuation.find, "He left  then came back.") == "He left then came back."
 
 
+def test_a_spaced_ellipsis_is_not_a_space_before_a_stop():
+    text = 'He spoke of "a decent home . . . for every American" and left .'
+    assert _fixed(punctuation.find, text) == 'He spoke of "a decent home . . . for every American" and left.'
+
+
 def test_commas_of_a_list_whose_items_were_lost_are_left_alone():
     for text in ("The best known artists were,,, and others.", "Authors include,, Drago Jančar,, and Boris."):
         assert punctuation.find(Document(text)) == []
