@@ -177,3 +177,14 @@ def test_the_source_text_reaches_the_document_from_the_cli_and_the_api(runner, c
     assert any(e["rule_id"] == "source.number-mismatch" for e in data["edits"])
     resp = client.post("/v1/check", json={"text": tgt.read_text(), "options": {"source": src.read_text()}})
     assert any(e["rule_id"] == "source.number-mismatch" for e in resp.json["edits"])
+
+
+def test_po_and_srt_rows_point_at_the_changed_line(runner, tmp_path):
+    po = tmp_path / "m.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "long"\nmsgstr ""\n'
+                  '"First part fine.\\n"\n"He met him. in Hanoi."\n')
+    srt = tmp_path / "s.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:02,000\nFine line.\nHe met him. in Hanoi.\n")
+    data = _cli_json(runner, ["check", "--no-grammar", "--passes", "punctuation", "--format", "json", str(po), str(srt)])
+    lines = {(Path(e["file"]).suffix, e["line"]) for e in data["edits"]}
+    assert lines == {(".po", 8), (".srt", 4)}
