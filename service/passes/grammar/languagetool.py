@@ -42,8 +42,8 @@ from typing import Any, Protocol
 import yaml
 
 from service.core.model import Category, Edit, Tier
-from service.errors import RuleError
 from service.engine.apply import NEEDS_CHOICE
+from service.errors import RuleError
 from service.passes.grammar import filters
 from service.passes.grammar.cache import MemoryCache, ParagraphCache, RedisCache  # noqa: F401 - re-exported
 from service.passes.grammar.offsets import Chunk, chunk_paragraphs
