@@ -412,7 +412,7 @@ def _form_tags(lemma: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 # --- replacement templates ---------------------------------------------------------------
 
-_TEMPLATE = regex.compile(r"<([^<>\s]+)>|\{(\w+)\}")
+_TEMPLATE = r"<([^<>\s]+)>|\{(\w+)\}"
 
 # a template part: ("t", text) | ("l", n, lemma, forms_by_tag) | ("s", slot name) | ("g", group number)
 Part = tuple
@@ -423,7 +423,7 @@ def compile_template(text: str, phrases: list[Phrase]) -> tuple[Part, ...]:
     parts: list[Part] = []
     pos = 0
     n_lemma = 0
-    for m in _TEMPLATE.finditer(text):
+    for m in regex.finditer(_TEMPLATE, text):
         if m.start() > pos:
             parts.append(("t", text[pos:m.start()]))
         if m.group(1):
@@ -452,10 +452,16 @@ def compile_template(text: str, phrases: list[Phrase]) -> tuple[Part, ...]:
     return tuple(parts)
 
 
-_AUX_BEFORE = regex.compile(
+_AUX_BEFORE_SRC = (
     r"(?:\b(?:have|has|had|having|is|are|was|were|be|been|being|am|get|gets|got|gotten|getting)"
-    r"|['’](?:ve|d|re|m))\s+(?:(?:not|never|just|already|also|still|yet|ever|all|both|\w+ly)\s+){0,3}$",
-    regex.IGNORECASE)
+    r"|['’](?:ve|d|re|m))\s+(?:(?:not|never|just|already|also|still|yet|ever|all|both|\w+ly)\s+){0,3}$"
+)
+
+
+@lru_cache(maxsize=None)
+def _aux_before() -> "regex.Pattern[str]":
+    """A form of have/be (and up to three adverbs) just before: a participle follows."""
+    return regex.compile(_AUX_BEFORE_SRC, regex.IGNORECASE)
 
 
 def _pick_form(tags: tuple[str, ...], rep: tuple[tuple[str, tuple[str, ...]], ...], lemma: str,
@@ -508,7 +514,7 @@ def render(parts: tuple[Part, ...], m: "regex.Match[str]", phrase: Phrase) -> st
             form = m.group(f"l{k}")
             tags = phrase.lemmas[k - 1].tags_of(form)
             before = m.string[max(0, m.start(f"l{k}") - 60):m.start(f"l{k}")]
-            perfect = _AUX_BEFORE.search(before) is not None
+            perfect = _aux_before().search(before) is not None
             out.append(_pick_form(tags, rep, lemma, form, perfect))
     text = "".join(out)
     return regex.sub(r"\s{2,}", " ", text).strip() if "  " in text or text != text.strip() else text
