@@ -41,7 +41,7 @@ _SPLIT_STOP = regex.compile(r"(?<=(?<![.\p{L}])(\p{L}[\p{L}'’-]*))\.(?= (\p{Ll
 # found from the "- " (fast); the word before it is group 1, the name after it group 2
 _HYPHEN_SPACE = regex.compile(r"(?<=(?<![\p{L}-])(\p{L}+))- (?=(\p{Lu}\p{Ll}+))")
 # between words only: two spaces after a sentence's end (". ", ": ", ".) ") are a typing convention
-_DOUBLE_SPACE = regex.compile(r"(?<=[^\s.:!?\"”’)\]])  +(?=\S)")
+_DOUBLE_SPACE = regex.compile(r"(?<=[^\s.:!?\"”’)\]])  +(?=\S)|(?<=:)  +(?=\d)")  # "Casualties:  5" is a slip
 # these start at the punctuation (fast to find); the spaces to remove are the group "sp"
 # (not the first stop of a spaced ellipsis: "the laws . . . become")
 _SPACE_BEFORE = regex.compile(r"(?<=[\p{L}\d\"”’)\]](?P<sp> +))(?:[,;:!?]|\.(?!\.)(?! \.)(?=\s|$))")
