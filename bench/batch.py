@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service.batch import run as batch  # noqa: E402
+from service.engine.options import CleanOptions  # noqa: E402
 from service.engine.pipeline import PASS_ORDER, RULE_PASSES  # noqa: E402
 
 MB = 1_000_000
@@ -109,7 +110,7 @@ def write_big(path: Path, size: int, paras: list[str]) -> int:
 
 def run_small(folder: Path, jobs: int, grammar: bool, out: Path | None = None) -> dict:
     passes = PASS_ORDER if grammar else RULE_PASSES
-    settings = batch.Settings(passes=passes, grammar=grammar)
+    settings = CleanOptions(passes=passes, grammar=grammar)
     items, _ = batch.collect([str(folder)])
     size = sum(Path(i.path).stat().st_size for i in items)
     opts = batch.Options(output_dir=out, use_cache=False, jobs=jobs)
@@ -129,8 +130,8 @@ def one_file(path: str, out: str, grammar: bool) -> None:
     """In a fresh process: clean one file, print JSON with the RSS before and at the peak."""
     import resource
 
-    settings = batch.Settings(passes=PASS_ORDER if grammar else RULE_PASSES, grammar=grammar,
-                              max_bytes=10**10)
+    settings = CleanOptions(passes=PASS_ORDER if grammar else RULE_PASSES, grammar=grammar,
+                            max_bytes=10**10)
     batch.init_worker(settings)
     warm = Path(out).with_name("warm.txt")
     warm.write_text("General Soleimani met him. in Syria.\n")
