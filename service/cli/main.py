@@ -274,7 +274,7 @@ def _clean_one(options: CleanOptions, path: str, show_diff: bool, fmt: str, repo
 
     name, data, res = clean_input(path, options, stdin_filename)
     warn_unavailable(res)
-    item = batch.Item(path, Path(name).name, res.format)
+    item = batch.Item(path, name, res.format)  # diff headers name the file as given
     outcome = {"path": path, "rel": item.rel, "format": res.format, "cached": False,
                **batch.describe_result(item, data, res, True, options.encoding)}
     summary = batch.Summary(outcomes=[outcome], cleaned=1)
