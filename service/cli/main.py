@@ -5,16 +5,16 @@ suggestions remain, 2 an error (bad input, bad rules).
 """
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from service.core.textio import DEFAULT_MAX_BYTES, decode
-from service.engine.factory import Engine, engine_for, get_cleaner
-from service.engine.options import CleanOptions, load_config
+from service.engine.config import load_config
 from service.errors import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -25,10 +25,12 @@ from service.errors import (
     exit_code_of,
 )
 from service.formats import NAMES as FORMAT_NAMES
-from service.formats.cleaning import FileResult
-from service.formats.document import clean_document
 from service.passes.registry import PASS_ORDER
-from service.reporting import report
+
+if TYPE_CHECKING:  # the engine is imported by the commands that run it (a fast --help, serve)
+    from service.engine.factory import Engine
+    from service.engine.options import CleanOptions
+    from service.formats.cleaning import FileResult
 
 __all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FOUND", "cli", "main"]
 
@@ -62,6 +64,8 @@ def common_options(f):
 
 def clean_options(ctx_params: dict[str, Any], apply: str = "auto") -> CleanOptions:
     """The :class:`CleanOptions` of a command's parameters (``--passes`` errors are usage errors)."""
+    from service.engine.options import CleanOptions
+
     try:
         return CleanOptions.from_cli(
             rule_dirs=ctx_params.get("rule_dirs") or (), glossary=ctx_params.get("glossary"),
@@ -100,6 +104,8 @@ def read_input(path: str, max_bytes: int, stdin_filename: str | None = None) -> 
 def clean_input(path: str, options: CleanOptions, stdin_filename: str | None = None,
                 engine: Engine | None = None) -> tuple[str, bytes, FileResult]:
     """Read and clean one input through the one document entry point."""
+    from service.formats.document import clean_document
+
     name, data = read_input(path, options.max_bytes, stdin_filename)
     if not data.strip():
         decode(data, name, options.encoding, options.max_bytes)  # binary and decoding errors first
@@ -118,7 +124,30 @@ def _fail(exc: Exception) -> None:
     sys.exit(exit_code_of(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: commands imported only when run (or listed by --help): the server, LanguageTool, review
+LAZY_COMMANDS = {
+    "languagetool": "service.cli.languagetool:languagetool_group",
+    "doctor": "service.cli.languagetool:doctor_command",
+    "serve": "service.cli.service:serve_command",
+    "worker": "service.cli.service:worker_command",
+    "review": "service.review.terminal:review_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose heavier commands are imported when used (a fast start for check and --help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mtclean")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -158,6 +187,8 @@ def _text_lines(name: str, res: FileResult) -> str:
 
 def check_json(files: list[tuple[str, FileResult]]) -> dict[str, Any]:
     """``check --format json``: one shape for one file or many; every edit with its file, line and column."""
+    from service.reporting import report
+
     edits, out_files = [], []
     for name, res in files:
         for fe in res.edits:
@@ -177,6 +208,8 @@ def check_json(files: list[tuple[str, FileResult]]) -> dict[str, Any]:
 @click.pass_context
 def check(ctx, paths, fmt, **_params):
     """Report the edits mtclean would make (exit 1 when there are any)."""
+    from service.engine.factory import engine_for
+
     _config_ok(ctx)
     try:
         options = clean_options(ctx.params, "auto")
@@ -225,6 +258,8 @@ def clean(ctx, paths, apply_mode, show_diff, fmt, in_place, no_backup, output_di
     printed (but a single file, or - for standard input, is written cleaned to standard output).
     Exit status: 0 nothing left to review, 1 suggestions remain, 2 some files failed.
     """
+    from service.engine.factory import get_cleaner
+
     _config_ok(ctx)
     if "-" in paths and (len(paths) > 1 or in_place or output_dir):
         _fail(MtcleanError("'-' (standard input) must be the only path, without --in-place or --output-dir"))
@@ -270,7 +305,7 @@ def _clean_one(options: CleanOptions, path: str, show_diff: bool, fmt: str, repo
                stdin_filename: str | None) -> int:
     """One file (or standard input) cleaned to standard output, through the one document entry point."""
     from service.batch import run as batch
-    from service.reporting import batch_report
+    from service.reporting import batch_report, report
 
     name, data, res = clean_input(path, options, stdin_filename)
     warn_unavailable(res)
@@ -295,25 +330,6 @@ def _clean_one(options: CleanOptions, path: str, show_diff: bool, fmt: str, repo
     if report_path:
         batch_report.write_report(report_path, summary, options)
     return batch.exit_status(summary)
-
-
-def _register_optional() -> None:
-    try:
-        from service.cli.languagetool import doctor_command, languagetool_group
-    except ImportError:  # pragma: no cover - added by the grammar work
-        return
-    cli.add_command(languagetool_group, "languagetool")
-    cli.add_command(doctor_command, "doctor")
-    from service.cli.service import serve_command, worker_command
-
-    cli.add_command(serve_command, "serve")
-    cli.add_command(worker_command, "worker")
-    from service.review.terminal import review_command
-
-    cli.add_command(review_command, "review")
-
-
-_register_optional()
 
 
 def main() -> None:

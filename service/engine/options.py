@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from service.core.textio import DEFAULT_MAX_BYTES
-from service.errors import InvalidOptions, RuleError
+from service.engine.config import CONFIG_KEYS, find_pyproject, load_config  # noqa: F401 - re-exported
+from service.errors import InvalidOptions
 from service.passes import registry
 
 ApplyMode = Literal["auto", "all", "none"]
@@ -194,51 +194,3 @@ def invalid(exc: ValidationError, cli: bool = False) -> InvalidOptions:
         parts.append(f"{where}: {msg}")
     hint = "" if cli else ". See GET /v1/openapi.json"
     return InvalidOptions(("invalid options: " if cli else "invalid request: ") + "; ".join(parts) + hint)
-
-
-# -- [tool.mtclean] ------------------------------------------------------------------------------
-#: key -> the click parameter it sets
-CONFIG_KEYS: dict[str, str] = {
-    "source_lang": "source_lang", "glossary": "glossary", "rules": "rule_dirs", "apply": "apply_mode",
-    "no_grammar": "no_grammar", "passes": "passes", "encoding": "encoding", "max_bytes": "max_bytes",
-    "format": "fmt", "source": "source",
-}
-PATH_KEYS = {"glossary", "rules", "source"}
-
-
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start``."""
-    for folder in [start, *start.parents]:
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def load_config(start: Path | None = None) -> tuple[dict[str, Any], list[RuleError]]:
-    """``[tool.mtclean]`` as click parameter defaults (empty when there is none), and the
-    problems found in it (an unreadable file, unknown keys), for the commands it configures to
-    report; the keys that are fine are kept either way."""
-    path = find_pyproject(start or Path.cwd())
-    if path is None:
-        return {}, []
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("mtclean", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        return {}, [RuleError(f"{path}: cannot read [tool.mtclean]: {exc}")]
-    if not isinstance(table, dict):
-        return {}, [RuleError(f"{path}: [tool.mtclean] must be a table")]
-    out: dict[str, Any] = {}
-    problems: list[RuleError] = []
-    known = ", ".join(sorted(k.replace("_", "-") for k in CONFIG_KEYS))
-    for raw_key, value in table.items():
-        key = raw_key.replace("-", "_")
-        if key not in CONFIG_KEYS:
-            problems.append(RuleError(f"{path}: [tool.mtclean]: unknown key {raw_key!r}; known: {known}"))
-            continue
-        if key in PATH_KEYS:
-            values = value if isinstance(value, list) else [value]
-            resolved = [str((path.parent / str(v)).resolve()) for v in values]
-            value = resolved if key == "rules" else resolved[0]
-        out[CONFIG_KEYS[key]] = value
-    return out, problems

@@ -24,8 +24,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from service.errors import ServiceUnavailable
 from service.ops.processes import stop_pid, wait_until
 from service.settings import get_settings
@@ -170,6 +168,8 @@ def server_url(port: int | None = None) -> str:
 
 def healthy(url: str, timeout: float = 2.0) -> bool:
     """True when ``GET url/v2/healthcheck`` answers 200."""
+    import httpx  # here: the command line imports this module and rarely needs HTTP
+
     try:
         return httpx.get(f"{url.rstrip('/')}/v2/healthcheck", timeout=timeout).status_code == 200
     except (httpx.HTTPError, ValueError):
@@ -269,6 +269,8 @@ def start(port: int = DEFAULT_PORT, heap: str = DEFAULT_HEAP, timeout: float = S
 def _warm_up(url: str, timeout: float) -> None:
     """One small check: the server answers its healthcheck ~1 s after launch but loads the
     English rules on the first check (~9 s); pay that here, not in the first real request."""
+    import httpx
+
     try:
         httpx.post(f"{url}/v2/check", data={"language": "en-US", "text": "This is a warm-up sentence."},
                    timeout=timeout)
