@@ -188,3 +188,27 @@ def test_po_and_srt_rows_point_at_the_changed_line(runner, tmp_path):
     data = _cli_json(runner, ["check", "--no-grammar", "--passes", "punctuation", "--format", "json", str(po), str(srt)])
     lines = {(Path(e["file"]).suffix, e["line"]) for e in data["edits"]}
     assert lines == {(".po", 8), (".srt", 4)}
+
+
+def test_a_failed_languagetool_probe_is_retried_within_seconds(app, monkeypatch):
+    """The first job after `serve` starts LanguageTool gets the grammar pass once the server
+    answers: a failed probe is not remembered for 30 s."""
+    import time as time_module
+
+    from service.ops import languagetool
+    from service.worker import tasks
+
+    up = {"now": False}
+    monkeypatch.setattr(languagetool, "healthy", lambda url, timeout=0.5: up["now"])
+    clock = {"t": 1000.0}
+    monkeypatch.setattr(time_module, "monotonic", lambda: clock["t"])
+    tasks._lt_probe.clear()
+    cfg = {"GRAMMAR": "auto", "LT_URL": None}
+    with app.app_context():
+        grammar, why = tasks.grammar_setup(cfg)
+        assert grammar is None and "no LanguageTool server answers" in why
+        up["now"] = True
+        clock["t"] += 3
+        grammar, why = tasks.grammar_setup(cfg)
+        assert grammar is not None and why == ""
+    tasks._lt_probe.clear()
