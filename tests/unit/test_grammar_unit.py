@@ -73,6 +73,7 @@ class FakeClient:
 def make_pass(client=None, **kw) -> tuple[GrammarPass, FakeClient]:
     client = client or FakeClient()
     kw.setdefault("speller", True)  # the fake's canned errors are mostly spelling
+    kw.setdefault("rules", "all")  # and its rule ids are made up
     return GrammarPass(GrammarSettings(url="http://fake", **kw), cache=MemoryCache(), client=client), client
 
 
@@ -419,3 +420,13 @@ def test_a_server_error_is_reported_with_its_message():
     gp, _ = make_pass(FakeClient(fail=ValueError("Error: Your text exceeds the limit")))
     out = gp.check(text, spans(text), set())
     assert not out.available and "failed: Error: Your text exceeds the limit" in out.message
+
+
+def test_by_default_only_trusted_rules_are_offered():
+    text = "He left,, then. He ate a apple."
+    trusted, _ = make_pass(rules="trusted")
+    assert [e.rule_id for e in trusted.check(text, spans(text), set()).edits] == ["LT:EN_A_VS_AN"]
+    everything, _ = make_pass(rules="all")
+    assert {e.rule_id for e in everything.check(text, spans(text), set()).edits} == {"LT:EN_A_VS_AN",
+                                                                                     "LT:TWO_CANDIDATES"}
+    assert GrammarSettings().rules == "trusted" and GrammarSettings().speller is False

@@ -53,6 +53,7 @@ NAME = "grammar"
 ROOT = Path(__file__).resolve().parents[3]
 AUTO_RULES_FILE = ROOT / "rules" / "grammar" / "auto.yaml"
 IGNORE_FILE = ROOT / "rules" / "grammar" / "ignore.yaml"
+TRUSTED_FILE = ROOT / "rules" / "grammar" / "trusted.yaml"
 CUSTOM_RULES_FILE = ROOT / "rules" / "grammar" / "languagetool-en.xml"
 SPELLER_PREFIXES = ("MORFOLOGIK_RULE", "HUNSPELL_RULE", "HUNSPELL_NO_SUGGEST_RULE")
 MAX_REPLACEMENTS = 5
@@ -69,7 +70,9 @@ class GrammarSettings:
     ``auto``: detected from each document's own spellings, ``language`` when no document is
     given).  ``isolate_paragraphs``: one request per paragraph, so that no LanguageTool rule
     sees a neighbouring paragraph (False: paragraphs are joined into requests of up to
-    ``chunk_chars``).  ``speller``: offer the speller's fixes (even filtered to one-slip fixes of
+    ``chunk_chars``).  ``rules``: ``trusted`` offers the rules measured to help on MT output
+    (``rules/grammar/trusted.yaml``, the auto allow-list, mtclean's own), ``all`` every rule not
+    ignored.  ``speller``: offer the speller's fixes (even filtered to one-slip fixes of
     rare words, on MLQE-PE train MT it matched the post-edit 2 times in 339, and it makes 518
     suggestions per million words of clean English and post-edits: MT makes up words, it does
     not mistype them)."""
@@ -83,9 +86,12 @@ class GrammarSettings:
     variant: str | None = None
     isolate_paragraphs: bool = True
     speller: bool = False  # LanguageTool's speller (MORFOLOGIK/HUNSPELL): off unless asked, see below
+    rules: str = "trusted"  # "trusted": rules/grammar/trusted.yaml (+ auto.yaml, MTCLEAN_*); "all"
 
     def __post_init__(self) -> None:
         normalise(self.variant)  # ValueError for an unknown variant
+        if self.rules not in ("trusted", "all"):
+            raise ValueError(f"rules={self.rules!r}: use 'trusted' or 'all'")
 
     def fingerprint(self) -> str:
         """What, besides the LanguageTool version and the text, decides LanguageTool's answer
@@ -117,6 +123,21 @@ def load_ignored(path: Path = IGNORE_FILE) -> tuple[frozenset[str], frozenset[st
         if not isinstance(data.get(key, []), list):
             raise RuleError(f"{path}: key '{key}': a list of LanguageTool ids")
     return frozenset(data.get("categories", [])), frozenset(data.get("rules", []))
+
+
+@lru_cache(maxsize=8)
+def load_trusted(path: Path = TRUSTED_FILE) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The LanguageTool rule ids (and id prefixes) offered by default (``rules/grammar/trusted.yaml``)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path}: cannot read the trusted grammar rules: {exc}") from exc
+    ids = []
+    for i, rule in enumerate(data.get("rules") or []):
+        if not isinstance(rule, dict) or not rule.get("id") or not rule.get("measured"):
+            raise RuleError(f"{path}: rule #{i + 1} needs an id and what was measured")
+        ids.append(str(rule["id"]))
+    return frozenset(ids), tuple(str(p) for p in data.get("prefixes") or ())
 
 
 def load_auto_rules(path: Path = AUTO_RULES_FILE) -> frozenset[str]:
@@ -238,6 +259,7 @@ class GrammarPass:
         self._fingerprint = settings.fingerprint()
         self.auto_rules = load_auto_rules(Path(settings.auto_rules_file))
         self.ignored_categories, self.ignored_rules = load_ignored()
+        self.trusted_rules, self.trusted_prefixes = load_trusted()
 
     @property
     def url(self) -> str:
@@ -349,6 +371,9 @@ class GrammarPass:
         word = _word_around(text, start, end)
         speller = rule.startswith(SPELLER_PREFIXES)
         if speller and not self.settings.speller:
+            return None
+        if (not speller and self.settings.rules == "trusted" and rule not in self.trusted_rules
+                and rule not in self.auto_rules and not rule.startswith(self.trusted_prefixes)):
             return None
         if speller and any(ch.isupper() for ch in word):
             return None
