@@ -3,9 +3,11 @@ come back byte-identical.
 
 Each format module has ``extract(data, encoding=None) -> list[Segment]`` and
 ``rebuild(data, edits, encoding=None) -> bytes``, where ``edits[i]`` holds the engine's
-:class:`~service.core.model.Edit` s for ``extract(data)[i]`` in that segment's coordinates; the
-text is written by the one applier (:func:`service.engine.apply.apply_edits`, via
-:func:`apply_placed`).  A module also says whether a whole segment may be removed
+:class:`~service.core.model.Edit` s for ``extract(data)[i]`` in that segment's coordinates.  A
+text format also has ``mappers(text, data, name)``: where each segment's spans are in the
+decoded file and how replacements are escaped; with it the edits are put in the file's
+coordinates (:func:`file_edits`: what the API's review works on) and written by the one applier
+(:func:`service.engine.apply.apply_edits`, :func:`rebuild_text`).  A module also says whether a whole segment may be removed
 (``PARAGRAPHS``: a stray ``post`` paragraph in a text or a Word file may go; an empty subtitle
 or translation may not) and whether it is a binary container (``BINARY``).
 
@@ -27,7 +29,7 @@ import importlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from service.core.model import Edit
 from service.core.textio import DEFAULT_MAX_BYTES, decode
@@ -121,18 +123,48 @@ def detect_codec(data: bytes, encoding: str | None = None) -> TextCodec:
     return TextCodec(encoding)
 
 
-def apply_placed(text: str, placed: Iterable[tuple[Edit, int, int]],
-                 escape: Callable[[str], str] | None = None) -> str:
-    """``text`` with each edit written at ``[start, end)`` of ``text`` (where the format keeps
-    the span the edit changes in its segment), its replacement passed through ``escape``: the
-    engine's one applier (:func:`service.engine.apply.apply_edits`) does the writing."""
-    moved = []
-    for e, start, end in placed:
-        rep = escape(e.replacement) if escape else e.replacement
-        moved.append(replace(e, start=start, end=end, original=text[start:end], replacements=(rep,)))
-    if not moved:
-        return text
-    return apply_edits(text, moved).text
+#: maps a span of a segment to the span of the decoded file that holds it
+Mapper = Callable[[int, int], tuple[int, int]]
+Escape = Callable[[str], str] | None
+
+
+def in_file(text: str, mappers: Sequence[Mapper], edits: Sequence[Sequence[Edit]], escape: Escape = None
+            ) -> list[Edit]:
+    """The segments' edits in the coordinates of the decoded file ``text``: each edit's span
+    mapped to where the file holds it, its ``original`` the file's text there and its
+    replacements escaped as the format writes them."""
+    if len(mappers) != len(edits):
+        raise ValueError(f"{len(edits)} edit lists for {len(mappers)} segments")
+    out = []
+    for mapper, es in zip(mappers, edits):
+        for e in es:
+            start, end = mapper(e.start, e.end)
+            reps = tuple(escape(r) for r in e.replacements) if escape else e.replacements
+            out.append(replace(e, start=start, end=end, original=text[start:end], replacements=reps))
+    return out
+
+
+def file_edits(fmt: str, data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None,
+               name: str = "input") -> tuple[str, list[Edit]] | None:
+    """The decoded file and the segments' edits in its coordinates (:func:`in_file`); None for a
+    binary format (docx), whose text is not one string."""
+    module = get(fmt)
+    if module.BINARY:
+        return None
+    text, _codec = decode_text(data, name, encoding, len(data) + 1)
+    mappers, escape = module.mappers(text, data, name)
+    return text, in_file(text, mappers, edits, escape)
+
+
+def rebuild_text(module: ModuleType, data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None,
+                 name: str = "input") -> bytes:
+    """A text format's ``rebuild``: the edits mapped into the file and written by the engine's
+    one applier (:func:`service.engine.apply.apply_edits`); the bytes as they were when none."""
+    if not any(edits):
+        return data
+    text, codec = decode_text(data, name, encoding, len(data) + 1)
+    mappers, escape = module.mappers(text, data, name)
+    return codec.encode(apply_edits(text, in_file(text, mappers, edits, escape)).text)
 
 
 @dataclass(frozen=True)
@@ -159,14 +191,6 @@ def place(starts: list[int], offset: int, at: int = 0) -> tuple[int, int, int]:
     return at, line, offset - starts[line - 1] + 1
 
 
-def rebuild_slices(text: str, slices: list[Slice], edits: Sequence[Sequence[Edit]], escape=None) -> str:
-    """``text`` with each slice's edits (in the slice's coordinates) applied."""
-    if len(slices) != len(edits):
-        raise ValueError(f"{len(edits)} edit lists for {len(slices)} segments")
-    return apply_placed(text, ((e, s.start + e.start, s.start + e.end) for s, es in zip(slices, edits) for e in es),
-                        escape)
-
-
 class SliceFormat:
     """A text format whose translatable parts are slices of the decoded file (md, html, srt,
     vtt): ``extract`` and ``rebuild`` both come from one ``slicer(text, name)``."""
@@ -180,13 +204,18 @@ class SliceFormat:
         text, _ = decode_text(data, name, encoding, len(data) + 1)
         return slices_to_segments(text, self.slicer(text, name))
 
+    def mappers(self, text: str, data: bytes, name: str = "input") -> tuple[list[Mapper], Escape]:
+        """Where each slice's spans are in the file, and the escaping of replacements."""
+        return [_shift(s.start) for s in self.slicer(text, name)], self.escape
+
     def rebuild(self, data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None,
                 name: str = "input") -> bytes:
         """The file with each slice's edits applied (the bytes as they were when none)."""
-        if not any(edits):
-            return data
-        text, codec = decode_text(data, name, encoding, len(data) + 1)
-        return codec.encode(rebuild_slices(text, self.slicer(text, name), edits, self.escape))
+        return rebuild_text(self, data, edits, encoding, name)  # type: ignore[arg-type]
+
+
+def _shift(offset: int) -> Mapper:
+    return lambda start, end: (offset + start, offset + end)
 
 
 def line_of(starts: list[int], offset: int) -> int:

@@ -21,7 +21,7 @@ from service.engine import chunking
 from service.engine.chunking import document_names
 from service.engine.factory import Engine
 from service.engine.pipeline import CleanResult, PassStatus
-from service.formats import Segment, bilingual, decode_text, detect_codec, get
+from service.formats import Segment, bilingual, decode_text, detect_codec, file_edits, get
 
 SEPARATOR = "\n\n"
 #: a document longer than this (characters) is cleaned in chunks of whole paragraphs of about
@@ -46,6 +46,10 @@ class FileEdit:
     end_utf16: int = -1
     #: the edit in the engine's coordinates (the segments joined), for a review of the file
     origin: Edit | None = field(default=None, compare=False, repr=False)
+    #: the index of its segment
+    index: int = field(default=-1, compare=False, repr=False)
+    #: the edit in the decoded file's coordinates (text formats; see formats.file_edits)
+    in_file: Edit | None = field(default=None, compare=False, repr=False)
 
     @property
     def rule_id(self) -> str:
@@ -60,8 +64,10 @@ class FileEdit:
         return self.edit.start
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form (the edit's fields, ``segment``, ``applied``, ``line``, ``column``)."""
-        d = self.edit.to_dict()
+        """The JSON form: the edit's fields, ``segment``, ``applied``, ``line``, ``column``; its
+        offsets (code points and UTF-16), original and replacements are the file's (text
+        formats) or else the segment's."""
+        d = (self.in_file or self.edit).to_dict()
         d["segment"] = self.segment
         d["applied"] = self.applied
         if self.start_utf16 >= 0:
@@ -123,13 +129,14 @@ class _Joined:
         return out
 
 
-def _report(edit: Edit, seg: Segment, start: int, applied: bool, index: Utf16Index | None = None) -> FileEdit:
+def _report(edit: Edit, seg: Segment, start: int, applied: bool, index: Utf16Index | None = None,
+            seg_index: int = -1) -> FileEdit:
     moved = edit if edit.start == start else replace(edit, start=start, end=start + (edit.end - edit.start))
     where = seg.position(start)
     line, column = where if where else (0, 0)
     index = index or Utf16Index(seg.text)
     return FileEdit(moved, seg.locator, applied, line, column, index.to_utf16(moved.start), index.to_utf16(moved.end),
-                    origin=edit)
+                    origin=edit, index=seg_index)
 
 
 def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bool = True
@@ -172,7 +179,7 @@ def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bo
             taken.append(edit)
         if detail and i0 not in indexes:
             indexes[i0] = Utf16Index(seg0.text)
-        report.append(_report(edit, seg0, a0, ok, indexes[i0]) if detail else FileEdit(edit, "", ok))
+        report.append(_report(edit, seg0, a0, ok, indexes[i0], i0) if detail else FileEdit(edit, "", ok))
     return changes, report, taken
 
 
@@ -256,6 +263,32 @@ def _clean_large_text(data: bytes, engine: Engine, encoding: str | None, name: s
         passes={k: dict(vars(v)) for k, v in passes.items()}, warnings=warnings, segments=1)
 
 
+def _place_in_file(report: list[FileEdit], segments: list[Segment], fmt: str, data: bytes,
+                   encoding: str | None, name: str) -> None:
+    """Give each reported edit its place in the decoded file (``FileEdit.in_file``): what the
+    API returns and its review applies to the file's text."""
+    inside = [k for k, fe in enumerate(report)
+              if 0 <= fe.index < len(segments) and fe.edit.end <= len(segments[fe.index].text)]
+    per_segment: list[list[Edit]] = [[] for _ in segments]
+    for k in inside:
+        per_segment[report[k].index].append(report[k].edit)
+    placed = file_edits(fmt, data, per_segment, encoding, name)
+    if placed is None:
+        return
+    text, located_edits = placed
+    utf16 = Utf16Index(text)
+    located = iter(located_edits)
+    by_segment: list[list[Edit]] = [[] for _ in segments]
+    for s_index, es in enumerate(per_segment):
+        by_segment[s_index] = [next(located) for _ in es]
+    taken = [0] * len(segments)
+    for k in inside:
+        fe = report[k]
+        at = by_segment[fe.index][taken[fe.index]]
+        report[k] = replace(fe, in_file=at, start_utf16=utf16.to_utf16(at.start), end_utf16=utf16.to_utf16(at.end))
+        taken[fe.index] += 1
+
+
 def _add_passes(acc: dict[str, PassStatus], passes: dict[str, PassStatus]) -> None:
     """Add one chunk's pass statuses to the file's."""
     for pname, st in passes.items():
@@ -283,9 +316,11 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
     result = clean_text(joined.text, engine, extra)
     changes, report, taken = map_edits(joined, result, module.PARAGRAPHS, detail)
     del joined
-    for seg in segments:
-        report.extend(replace(_report(f, seg, f.start, False), origin=None) for f in bilingual.flags(seg))
+    for k, seg in enumerate(segments):
+        report.extend(replace(_report(f, seg, f.start, False, seg_index=k), origin=None) for f in bilingual.flags(seg))
     output = module.rebuild(data, changes, encoding=encoding, name=name) if any(changes) else data
+    if detail and not module.BINARY:
+        _place_in_file(report, segments, fmt, data, encoding, name)
     by_cat: dict[str, Counter[str]] = {}
     for fe in report:
         by_cat.setdefault(fe.category, Counter())["applied" if fe.applied else "suggested"] += 1

@@ -109,3 +109,4 @@ def _escape(s: str) -> str:
 _FORMAT = SliceFormat(lambda text, name: _slices(text), _escape)
 extract = _FORMAT.extract
 rebuild = _FORMAT.rebuild
+mappers = _FORMAT.mappers

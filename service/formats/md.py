@@ -117,3 +117,4 @@ def _slices(text: str) -> list[Slice]:
 _FORMAT = SliceFormat(lambda text, name: _slices(text))
 extract = _FORMAT.extract
 rebuild = _FORMAT.rebuild
+mappers = _FORMAT.mappers

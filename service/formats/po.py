@@ -7,13 +7,14 @@ Obsolete (``#~``) entries and the header are left alone.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import polib
 
 from service.core.model import Edit
-from service.formats import MalformedFileError, Segment, apply_placed, decode_text, line_starts, place
+from service.formats import Escape, MalformedFileError, Mapper, Segment, decode_text, line_starts, place, rebuild_text
 
 PARAGRAPHS = False
 BINARY = False
@@ -180,13 +181,12 @@ def _escape(s: str) -> str:
     return "".join(_ESCAPE.get(c, c) for c in s)
 
 
+def mappers(text: str, data: bytes, name: str = "input") -> tuple[list[Mapper], Escape]:
+    """Each msgstr's characters in the raw literals (escapes and line breaks between quoted
+    pieces included); replacements escaped."""
+    return [t.literal.raw_span for t in _targets(text, name)], _escape
+
+
 def rebuild(data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None, name: str = "input") -> bytes:
     """The file with the edits written into the msgstr literals (escaped)."""
-    if not any(edits):
-        return data
-    text, codec = decode_text(data, name, encoding, len(data) + 1)
-    targets = _targets(text, name)
-    if len(targets) != len(edits):
-        raise ValueError(f"{len(edits)} edit lists for {len(targets)} segments")
-    placed = ((e, *t.literal.raw_span(e.start, e.end)) for t, es in zip(targets, edits) for e in es)
-    return codec.encode(apply_placed(text, placed, _escape))
+    return rebuild_text(sys.modules[__name__], data, edits, encoding, name)

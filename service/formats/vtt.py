@@ -18,3 +18,4 @@ def _slices(text: str, name: str):
 _FORMAT = SliceFormat(_slices)
 extract = _FORMAT.extract
 rebuild = _FORMAT.rebuild
+mappers = _FORMAT.mappers

@@ -11,6 +11,7 @@ with ``<segment>``) are checked with the stdlib XML parser and read the same way
 from __future__ import annotations
 
 import html
+import sys
 from dataclasses import dataclass
 from typing import Sequence
 from xml.parsers import expat
@@ -19,7 +20,17 @@ import regex
 from translate.storage import xliff as ttxliff
 
 from service.core.model import Edit
-from service.formats import MalformedFileError, Segment, apply_placed, decode_text, line_of, line_starts, place
+from service.formats import (
+    Escape,
+    MalformedFileError,
+    Mapper,
+    Segment,
+    decode_text,
+    line_of,
+    line_starts,
+    place,
+    rebuild_text,
+)
 
 PARAGRAPHS = False
 BINARY = False
@@ -103,13 +114,15 @@ def _escape(s: str) -> str:
     return html.escape(s, quote=False)
 
 
+def mappers(text: str, data: bytes, name: str = "input") -> tuple[list[Mapper], Escape]:
+    """Each target's place in the file; replacements XML-escaped."""
+    return [_shift(t.start) for t in _targets(text, data, name)], _escape
+
+
+def _shift(offset: int) -> Mapper:
+    return lambda start, end: (offset + start, offset + end)
+
+
 def rebuild(data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None, name: str = "input") -> bytes:
     """The file with the edits written into the targets (escaped)."""
-    if not any(edits):
-        return data
-    text, codec = decode_text(data, name, encoding, len(data) + 1)
-    targets = _targets(text, data, name)
-    if len(targets) != len(edits):
-        raise ValueError(f"{len(edits)} edit lists for {len(targets)} segments")
-    placed = ((e, t.start + e.start, t.start + e.end) for t, es in zip(targets, edits) for e in es)
-    return codec.encode(apply_placed(text, placed, _escape))
+    return rebuild_text(sys.modules[__name__], data, edits, encoding, name)

@@ -104,8 +104,9 @@ def clean_text(text: str, options: dict[str, Any], name: str = "text",
 
 
 def document_json(res: Any, text: str, name: str, apply: str) -> dict[str, Any]:
-    """The JSON of a document cleaned through its format (edits in segment coordinates, with
-    their segment, line and column; ``cleaned`` is the whole file)."""
+    """The JSON of a document cleaned through its format: its edits in the coordinates of the
+    file's text (markup never inside one), with their segment, line and column; ``cleaned`` is
+    the whole file, so a review applies the edits to the text as submitted."""
     cleaned = res.output.decode("utf-8")
     return {
         "schema_version": report.SCHEMA_VERSION, "name": name, "format": res.format, "apply": apply,

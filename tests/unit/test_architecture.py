@@ -212,3 +212,15 @@ def test_a_failed_languagetool_probe_is_retried_within_seconds(app, monkeypatch)
         grammar, why = tasks.grammar_setup(cfg)
         assert grammar is not None and why == ""
     tasks._lt_probe.clear()
+
+
+def test_the_review_api_works_on_a_markdown_job_in_the_file_s_coordinates(client):
+    resp = client.post("/v1/jobs", json={"text": MD, "name": "report.md", "options": {"passes": PASSES.split(",")}})
+    job_id = resp.json["id"]
+    listing = client.get(f"/v1/jobs/{job_id}/edits").json
+    assert listing["edits"]
+    for e in listing["edits"]:
+        assert MD[e["start"]:e["end"]] == e["original"]  # offsets into the text as submitted
+    doc = client.get(f"/v1/jobs/{job_id}/document?format=text").get_data(as_text=True)
+    assert doc == client.get(f"/v1/jobs/{job_id}").json["result"]["cleaned"]
+    assert "`call him. in`" in doc and "code. in here" in doc and "We met him in Hanoi" in doc
