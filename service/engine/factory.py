@@ -73,8 +73,14 @@ def get_cleaner(options: CleanOptions, grammar: Any = _DEFAULT) -> Cleaner:
     with _lock:
         cleaner = _cleaners.get(key)
         if cleaner is None:
-            cleaner = Cleaner(glossary=options.glossary, source_langs=options.source_langs, passes=options.passes,
-                              grammar=grammar, rules=rules_for(options.rule_dirs))
+            kwargs: dict[str, Any] = dict(glossary=options.glossary, source_langs=options.source_langs,
+                                          passes=options.passes, grammar=grammar, rules=rules_for(options.rule_dirs))
+            if options.select or options.ignore:  # ruff-style selection (service.engine.selection)
+                from service.engine.selection import Selection, SelectingCleaner
+
+                cleaner = SelectingCleaner(selection=Selection(options.select, options.ignore), **kwargs)
+            else:
+                cleaner = Cleaner(**kwargs)
             _cleaners[key] = cleaner
         return cleaner
 

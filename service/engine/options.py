@@ -50,6 +50,8 @@ class CleanOptions(BaseModel):
     format: str | None = None  # a format name (service.formats.NAMES); None: from the file name
     via: str | None = None  # clean through a running mtclean service
     via_timeout: float = 600.0
+    select: tuple[str, ...] = ()  # ruff-style codes: rule ids (prefixes), packs, categories, passes
+    ignore: tuple[str, ...] = ()  # (service.engine.selection)
 
     @field_validator("passes", mode="before")
     @classmethod
@@ -93,6 +95,13 @@ class CleanOptions(BaseModel):
         v = _split(v)
         return tuple(str(d) for d in v) if v else ()
 
+    @field_validator("select", "ignore", mode="before")
+    @classmethod
+    def _codes(cls, v: Any) -> Any:
+        from service.engine.selection import codes
+
+        return codes(v)
+
     @field_validator("format")
     @classmethod
     def _format(cls, v: str | None) -> str | None:
@@ -116,7 +125,7 @@ class CleanOptions(BaseModel):
     def engine_key(self) -> str:
         """A hash of what the engine is built from (not the apply mode or I/O settings)."""
         data = [sorted(self.glossary), sorted(self.source_langs or []), list(self.passes), self.uses_grammar,
-                self.variant, list(self.rule_dirs), self.via]
+                self.variant, list(self.rule_dirs), self.via, list(self.select), list(self.ignore)]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
     def fingerprint(self) -> str:
@@ -154,13 +163,18 @@ class CleanOptions(BaseModel):
             out["source"] = self.source
         if self.format:
             out["format"] = self.format
+        if self.select:
+            out["select"] = list(self.select)
+        if self.ignore:
+            out["ignore"] = list(self.ignore)
         return out
 
     @classmethod
     def from_cli(cls, *, rule_dirs: Any = (), glossary: Path | str | None = None, source_lang: str | None = None,
                  no_grammar: bool = False, passes: str | None = None, encoding: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, apply: str = "auto", source: Path | str | None = None,
-                 fmt: str | None = None, via: str | None = None) -> "CleanOptions":
+                 fmt: str | None = None, via: str | None = None, select: Any = None,
+                 ignore: Any = None) -> "CleanOptions":
         """From the command line's options (the glossary and source files are read here)."""
         from service.core.glossary import load_glossary
         from service.settings import get_settings
@@ -178,7 +192,7 @@ class CleanOptions(BaseModel):
                 "grammar": not no_grammar and not get_settings().grammar_off,
                 "passes": passes if passes is not None else registry.default_names(),
                 "encoding": encoding, "max_bytes": max_bytes, "apply": apply, "source": source_text,
-                "format": fmt, "via": via})
+                "format": fmt, "via": via, "select": select, "ignore": ignore})
         except ValidationError as exc:
             raise invalid(exc, cli=True) from None
 

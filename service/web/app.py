@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.errors import MtcleanError, ServiceUnavailable, status_of
 from service.settings import celery_settings, defaults, get_settings
-from service.web import api, review_api
+from service.web import api, ltcompat, review_api
 from service.web import pages as review
 from service.worker.celery_app import celery_init_app
 from service.worker.store import Store
@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     review_api.init_app(app)
     review.init_app(app)
+    ltcompat.init_app(app)
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app

@@ -14,7 +14,7 @@ ROUTES = {"/v1/jobs": ["post"], "/v1/jobs/{job_id}": ["get"], "/v1/jobs/{job_id}
           "/v1/check": ["post"], "/v1/openapi.json": ["get"], "/healthz": ["get"], "/metrics": ["get"],
           "/v1/jobs/{job_id}/edits": ["get", "post"], "/v1/jobs/{job_id}/edits/{edit_id}": ["get", "post"],
           "/v1/jobs/{job_id}/edits/{edit_id}/undo": ["post"], "/v1/jobs/{job_id}/history": ["get"],
-          "/v1/jobs/{job_id}/document": ["get"]}
+          "/v1/jobs/{job_id}/document": ["get"], "/v2/check": ["get", "post"], "/v2/languages": ["get"]}
 
 
 def error_of(resp, status: int, code: str | None = None) -> str:

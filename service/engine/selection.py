@@ -1,0 +1,96 @@
+"""Which findings to keep: ruff-style ``select`` / ``ignore`` codes over rule ids, packs,
+categories and passes.
+
+A code matches an edit when it is
+
+* a prefix of the edit's rule id (``vi.`` or ``vi.ball`` match ``vi.ball-in-our-yard``; a
+  LanguageTool rule ``LT:EN_A_VS_AN`` is also matched by ``EN_A_VS_AN`` and ``EN_``),
+* or exactly its category (``idiom``, ``officialese``, ``punctuation``), its rule pack
+  (``vi-idioms``) or its pass (``grammar``, ``names``).
+
+Codes are compared case-insensitively, ``_`` and ``-`` alike (``word-choice`` = ``word_choice``).
+When several codes match, the most specific (longest) one decides, ``ignore`` winning a tie;
+with a ``select`` list, an edit no selected code matches is dropped (as in ruff).
+
+:class:`SelectingCleaner` is a :class:`~service.engine.pipeline.Cleaner` whose finds are
+filtered before they are resolved, so an ignored rule is never applied either.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from service.core.model import Edit
+from service.engine.pipeline import Cleaner
+
+
+def norm(code: str) -> str:
+    """A code as compared: lower case, ``_`` as ``-``, surrounding space dropped."""
+    return code.strip().casefold().replace("_", "-")
+
+
+def codes(value: Any) -> tuple[str, ...]:
+    """A list of codes from a comma-separated string or a list (empty ones dropped)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    out = []
+    for v in value:
+        if not isinstance(v, str):
+            raise ValueError(f"{v!r} is not a rule code (a rule id, pack, category or pass)")
+        out.extend(p for p in (norm(s) for s in v.split(",")) if p)
+    return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """``select`` and ``ignore`` codes (normalised by :func:`codes`)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.select or self.ignore)
+
+    @classmethod
+    def of(cls, select: Any = None, ignore: Any = None) -> "Selection":
+        return cls(codes(select), codes(ignore))
+
+    @staticmethod
+    def _score(code: str, edit: Edit, pack: str | None) -> int:
+        """How specifically ``code`` matches ``edit`` (0: not at all)."""
+        rid = norm(edit.rule_id)
+        ids = [rid] + ([rid[3:]] if rid.startswith("lt:") else [])
+        if any(i.startswith(code) for i in ids):
+            return len(code) + 1000  # a rule id beats a category, pack or pass of the same length
+        exact = {norm(edit.category), norm(edit.pass_name)} | ({norm(pack)} if pack else set())
+        return len(code) if code in exact else 0
+
+    def keeps(self, edit: Edit, pack: str | None = None) -> bool:
+        """True when ``edit`` (from rule pack ``pack``, if any) is kept."""
+        best_sel = max((self._score(c, edit, pack) for c in self.select), default=0)
+        best_ign = max((self._score(c, edit, pack) for c in self.ignore), default=0)
+        if self.select and best_sel == 0:
+            return False
+        return not (best_ign and best_ign >= best_sel)
+
+    def filter(self, edits: Iterable[Edit], packs: Mapping[str, str] | None = None) -> list[Edit]:
+        """The edits kept; ``packs``: rule id -> pack name."""
+        packs = packs or {}
+        return [e for e in edits if self.keeps(e, packs.get(e.rule_id))]
+
+
+class SelectingCleaner(Cleaner):
+    """A cleaner whose passes' finds go through a :class:`Selection` (and an extra per-text
+    filter, e.g. inline ignores) before they are resolved and applied."""
+
+    def __init__(self, *args: Any, selection: Selection = Selection(), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.selection = selection
+        self.packs = {r.id: r.pack for r in self.rules}
+
+    def find(self, text: str, *args: Any, **kwargs: Any) -> list[Edit]:  # type: ignore[override]
+        found = super().find(text, *args, **kwargs)
+        return self.selection.filter(found, self.packs) if self.selection else found
