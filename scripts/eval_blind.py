@@ -390,10 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json_out == "-":
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
+        if args.json_out:  # written first: a closed pipe on the table must not lose it
+            Path(args.json_out).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if not args.engine_root:
             print(table(report))
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 
