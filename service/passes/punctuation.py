@@ -97,6 +97,8 @@ def _hyphen_spaces(doc: Document, text: str, base: int) -> list[Edit | None]:
     return out
 
 
+# ".." after an abbreviation or initials: its stop and the sentence's ("J.J..", "etc..")
+_ABBREVIATION_BEFORE = regex.compile(r"(?:\b\p{L}\.\p{L}|\b(?i:etc|inc|ltd|co|jr|sr|st|no|vs))$")
 _LIST_INTRO = frozenset("""include includes included including are were is was as known among like such
     and or nor by of in on from to with named called""".split())
 _WORD_BEFORE = regex.compile(r"(\p{Ll}+) *$")
@@ -133,6 +135,8 @@ def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
         mark = m.group()[0]
         if mark == "," and (len(m.group()) > 2 or not _sure_doubled_comma(text, m) and _lost_items(text, m)):
             continue  # items of a list lost with their links ("were,,, and others"): not a slip to fix
+        if mark == "." and not _ABBREVIATION_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "Ah.. guys": an informal ellipsis, which post-editors keep (MLQE-PE: 0 of 3)
         # ".." may be an informal ellipsis ("Ah.. guys"), and ",," (",,,") a list whose items
         # were lost (links stripped from a web page: "artists were,,, and others", "include,,
         # Drago Jančar,, and"): only ",," between two lower-case words that cannot frame such a
