@@ -286,8 +286,8 @@ def clean(ctx, paths, apply_mode, show_diff, fmt, in_place, no_backup, output_di
             progress.stop()
         if show_diff:
             for o in summary.outcomes:
-                if o.get("diff"):
-                    click.echo(o["diff"], nl=False)
+                if o.diff:
+                    click.echo(o.diff, nl=False)
         if fmt == "json":
             click.echo(json.dumps(batch_report.report_data(summary, options), ensure_ascii=False, indent=2))
         if report_path:
@@ -310,8 +310,8 @@ def _clean_one(options: CleanOptions, path: str, show_diff: bool, fmt: str, repo
     name, data, res = clean_input(path, options, stdin_filename)
     warn_unavailable(res)
     item = batch.Item(path, name, res.format)  # diff headers name the file as given
-    outcome = {"path": path, "rel": item.rel, "format": res.format, "cached": False,
-               **batch.describe_result(item, data, res, True, options.encoding)}
+    outcome = batch.describe_result(batch.FileOutcome(path, item.rel, res.format), item, data, res, True,
+                                    options.encoding)
     summary = batch.Summary(outcomes=[outcome], cleaned=1)
     if fmt == "json":
         if res.format == "txt" and res.result is not None:
