@@ -142,8 +142,8 @@ def one_file(path: str, out: str, grammar: bool) -> None:
     outcome = batch.process(batch.Task(batch.Item(path, Path(path).name, "txt"), settings, target=out, detail=False))
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "base_kb": base, "peak_kb": peak, "status": outcome["status"],
-                      "applied": outcome.get("applied"), "error": outcome.get("error")}))
+    print(json.dumps({"seconds": seconds, "base_kb": base, "peak_kb": peak, "status": outcome.status,
+                      "applied": outcome.applied, "error": outcome.error}))
 
 
 def run_big(path: Path, size: int, grammar: bool) -> dict:

@@ -90,6 +90,67 @@ class Item:
     error: str = ""
 
 
+_OPTIONAL = ("bytes", "reason", "error", "content_sha256", "by_category", "passes", "warnings", "segments", "edits",
+             "output_sha256", "output", "backup", "seconds")
+_OK_FIELDS = ("changed", "applied", "suggestions")
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file of a batch (typed; :meth:`to_dict` / :meth:`from_dict` at the
+    I/O boundaries: the JSON report, the result cache, the process pool's results)."""
+
+    path: str
+    rel: str
+    format: str
+    status: str = "ok"  # ok | failed | skipped
+    cached: bool = False
+    bytes: int | None = None
+    reason: str | None = None  # skipped
+    error: dict[str, str] | None = None  # failed: {"code", "message"}
+    content_sha256: str | None = None
+    changed: bool = False
+    applied: int = 0
+    suggestions: int = 0
+    by_category: dict[str, dict[str, int]] | None = None
+    passes: dict[str, dict[str, Any]] | None = None
+    warnings: list[str] | None = None
+    segments: int | None = None
+    edits: list[dict[str, Any]] | None = None  # the JSON form of each edit (FileEdit.to_dict)
+    output_sha256: str | None = None
+    diff: str | None = None
+    diff_left_out: bool = False  # a diff was wanted but the file is too large for one
+    output: str | None = None
+    backup: str | None = None
+    seconds: float | None = None
+    maxrss_kb: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (fields that were not produced are left out)."""
+        d: dict[str, Any] = {"path": self.path, "rel": self.rel, "format": self.format, "cached": self.cached,
+                             "status": self.status}
+        for key in _OPTIONAL:
+            value = getattr(self, key)
+            if value is not None:
+                d[key] = value
+        if self.ok:
+            d.update({k: getattr(self, k) for k in _OK_FIELDS})
+        if self.diff is not None or self.diff_left_out:
+            d["diff"] = self.diff
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "FileOutcome":
+        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__ and k != "diff_left_out"}
+        out = cls(**known)
+        out.diff_left_out = "diff" in d and d["diff"] is None
+        return out
+
+
 def _static_root(pattern: str) -> Path:
     parts = Path(pattern).parts
     keep = []
@@ -234,42 +295,43 @@ def _diff(fmt: str, before: bytes, after: bytes, rel: str, encoding: str | None)
     return diffing.unified(a, b, rel)
 
 
-def describe_result(item: Item, data: bytes, res: FileResult, want_diff: bool,
-                    encoding: str | None) -> dict[str, Any]:
-    """The outcome fields of a cleaned file."""
-    out = {"status": "ok", "content_sha256": _sha(data), "changed": res.changed, "applied": res.applied,
-           "suggestions": res.suggestions, "by_category": res.by_category, "passes": res.passes,
-           "warnings": res.warnings, "segments": res.segments}
+def describe_result(out: FileOutcome, item: Item, data: bytes, res: FileResult, want_diff: bool,
+                    encoding: str | None) -> FileOutcome:
+    """``out`` with the fields of a cleaned file."""
+    out.status, out.content_sha256, out.changed = "ok", _sha(data), res.changed
+    out.applied, out.suggestions, out.by_category = res.applied, res.suggestions, res.by_category
+    out.passes, out.warnings, out.segments = res.passes, res.warnings, res.segments
     if res.edits or not res.applied + res.suggestions:
-        out["edits"] = [e.to_dict() for e in res.edits]
-    out["output_sha256"] = _sha(res.output) if res.changed else out["content_sha256"]
+        out.edits = [e.to_dict() for e in res.edits]
+    out.output_sha256 = _sha(res.output) if res.changed else out.content_sha256
     if want_diff:
-        out["diff"] = _diff(item.fmt, data, res.output, item.rel, encoding) if res.changed else ""
+        out.diff = _diff(item.fmt, data, res.output, item.rel, encoding) if res.changed else ""
+        out.diff_left_out = out.diff is None
     return out
 
 
-def process(task: Task) -> dict[str, Any]:
-    """Clean one file (in a worker process): the outcome as a JSON-ready dict."""
+def process(task: Task) -> FileOutcome:
+    """Clean one file (in a worker process)."""
     item, s = task.item, task.settings
     t0 = time.perf_counter()
-    out: dict[str, Any] = {"path": item.path, "rel": item.rel, "format": item.fmt, "cached": False}
+    out = FileOutcome(item.path, item.rel, item.fmt)
     try:
         size = os.stat(item.path).st_size
-        out["bytes"] = size
+        out.bytes = size
         if size > s.max_bytes:
             raise InputTooLargeError(f"{item.path}: {size:,} bytes is over the limit of {s.max_bytes:,}; "
                                      "split the file or raise --max-bytes")
         with open(item.path, "rb") as fh:
             data = fh.read()
         if not data:
-            out.update(status="skipped", reason="empty file")
+            out.status, out.reason = "skipped", "empty file"
             return out
         assert _ENGINE is not None, "init_worker was not called"
         res = clean_file(data, item.fmt, _ENGINE, s.encoding, item.path, task.detail)
-        out.update(describe_result(item, data, res, task.want_diff, s.encoding))
+        describe_result(out, item, data, res, task.want_diff, s.encoding)
         if task.target:
             atomic_write(Path(task.target), res.output)
-            out["output"] = task.target
+            out.output = task.target
         elif task.in_place and res.changed:
             path = Path(item.path)
             mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -277,17 +339,18 @@ def process(task: Task) -> dict[str, Any]:
                 bak = backup_path(path)
                 with open(bak, "xb") as fh:
                     fh.write(data)
-                out["backup"] = str(bak)
+                out.backup = str(bak)
             atomic_write(path, res.output, mode)
-            out["output"] = item.path
+            out.output = item.path
     except MtcleanError as exc:
-        out.update(status="failed", error={"code": exc.code, "message": str(exc)})
+        out.status, out.error = "failed", {"code": exc.code, "message": str(exc)}
     except OSError as exc:
-        out.update(status="failed", error={"code": "io", "message": f"{item.path}: {exc.strerror or exc}"})
+        out.status, out.error = "failed", {"code": "io", "message": f"{item.path}: {exc.strerror or exc}"}
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
-        out.update(status="failed", error={"code": "internal", "message": f"{item.path}: {type(exc).__name__}: {exc}"})
-    out["seconds"] = round(time.perf_counter() - t0, 4)
-    out["maxrss_kb"] = _maxrss_kb()
+        out.status = "failed"
+        out.error = {"code": "internal", "message": f"{item.path}: {type(exc).__name__}: {exc}"}
+    out.seconds = round(time.perf_counter() - t0, 4)
+    out.maxrss_kb = _maxrss_kb()
     return out
 
 
@@ -325,9 +388,9 @@ class Cache:
         except (OSError, ValueError):
             return None
 
-    def put(self, key: str, outcome: dict[str, Any]) -> None:
-        keep = {k: v for k, v in outcome.items() if k not in ("path", "rel", "output", "backup", "cached",
-                                                              "seconds", "maxrss_kb")}
+    def put(self, key: str, outcome: FileOutcome) -> None:
+        keep = {k: v for k, v in outcome.to_dict().items() if k not in ("path", "rel", "output", "backup", "cached",
+                                                                        "seconds", "maxrss_kb")}
         try:
             atomic_write(self._path(key), json.dumps(keep, ensure_ascii=False).encode())
         except OSError:
@@ -349,7 +412,7 @@ def _cache_usable(hit: dict[str, Any], opts: Options, target: str | None) -> boo
 class Summary:
     """The outcome of a batch run."""
 
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
     skipped_other: int = 0
     cleaned: int = 0  # files the engine actually cleaned this run
     from_cache: int = 0
@@ -357,28 +420,28 @@ class Summary:
     workers_maxrss_kb: int = 0
 
     @property
-    def failed(self) -> list[dict[str, Any]]:
-        return [o for o in self.outcomes if o["status"] == "failed"]
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
 
     @property
-    def with_suggestions(self) -> list[dict[str, Any]]:
-        return [o for o in self.outcomes if o["status"] == "ok" and o.get("suggestions")]
+    def with_suggestions(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.ok and o.suggestions]
 
     def by_category(self) -> dict[str, Counter[str]]:
         out: dict[str, Counter[str]] = {}
         for o in self.outcomes:
-            for cat, n in (o.get("by_category") or {}).items():
+            for cat, n in (o.by_category or {}).items():
                 out.setdefault(cat, Counter()).update(n)
         return out
 
     def totals(self) -> dict[str, Any]:
-        ok = [o for o in self.outcomes if o["status"] == "ok"]
+        ok = [o for o in self.outcomes if o.ok]
         return {
-            "files": len(self.outcomes), "changed": sum(1 for o in ok if o.get("changed")),
-            "unchanged": sum(1 for o in ok if not o.get("changed")),
-            "failed": len(self.failed), "skipped": sum(1 for o in self.outcomes if o["status"] == "skipped"),
+            "files": len(self.outcomes), "changed": sum(1 for o in ok if o.changed),
+            "unchanged": sum(1 for o in ok if not o.changed),
+            "failed": len(self.failed), "skipped": sum(1 for o in self.outcomes if o.status == "skipped"),
             "skipped_other_types": self.skipped_other, "cleaned": self.cleaned, "from_cache": self.from_cache,
-            "applied": sum(o.get("applied", 0) for o in ok), "suggestions": sum(o.get("suggestions", 0) for o in ok),
+            "applied": sum(o.applied for o in ok), "suggestions": sum(o.suggestions for o in ok),
             "files_with_suggestions": len(self.with_suggestions), "seconds": round(self.seconds, 3),
             "by_category": {k: {"applied": v["applied"], "suggested": v["suggested"]}
                             for k, v in sorted(self.by_category().items())},
@@ -406,20 +469,21 @@ def run(items: list[Item], settings: CleanOptions, opts: Options, progress: "Pro
     if opts.use_cache:
         folder = opts.cache_dir or (opts.output_dir / CACHE_DIRNAME if opts.output_dir else default_cache_dir())
         cache = Cache(folder, fingerprint(settings))
-    results: dict[int, dict[str, Any]] = {}
+    results: dict[int, FileOutcome] = {}
     todo: list[tuple[int, Task, str | None]] = []
     targets: dict[str, str] = {}
     for idx, item in enumerate(items):
         target = _target(item, opts)
         if item.error:
-            results[idx] = {"path": item.path, "rel": item.rel, "format": item.fmt, "status": "failed",
-                            "cached": False, "error": {"code": "not_found", "message": f"{item.path}: {item.error}"}}
+            code = "unsupported_format" if "does not clean" in item.error else "not_found"
+            results[idx] = FileOutcome(item.path, item.rel, item.fmt, "failed",
+                                       error={"code": code, "message": f"{item.path}: {item.error}"})
             progress.advance(results[idx])
             continue
         if target and targets.setdefault(target, item.path) != item.path:
             message = f"{item.path}: {target} is also the output of {targets[target]}"
-            results[idx] = {"path": item.path, "rel": item.rel, "format": item.fmt, "status": "failed",
-                            "cached": False, "error": {"code": "collision", "message": message}}
+            results[idx] = FileOutcome(item.path, item.rel, item.fmt, "failed",
+                                       error={"code": "collision", "message": message})
             progress.advance(results[idx])
             continue
         key = None
@@ -429,14 +493,13 @@ def run(items: list[Item], settings: CleanOptions, opts: Options, progress: "Pro
                     key = cache.key(file_sha(item.path), item.fmt)
             except OSError:
                 key = None
-            hit = cache.get(key) if key else None
-            if hit is not None and _cache_usable(hit, opts, target):
-                hit.update(path=item.path, rel=item.rel, cached=True)
+            raw = cache.get(key) if key else None
+            if raw is not None and _cache_usable(raw, opts, target):
+                hit = FileOutcome.from_dict({**raw, "path": item.path, "rel": item.rel, "cached": True})
                 if not (opts.keep_edits or opts.want_diff):
-                    hit.pop("edits", None)
-                    hit.pop("passes", None)
+                    hit.edits = hit.passes = None
                 if target:
-                    hit["output"] = target
+                    hit.output = target
                 results[idx] = hit
                 summary.from_cache += 1
                 progress.advance(hit)
@@ -444,22 +507,21 @@ def run(items: list[Item], settings: CleanOptions, opts: Options, progress: "Pro
         todo.append((idx, Task(item, settings, target, opts.in_place, opts.backup, opts.want_diff,
                                 opts.keep_edits or opts.want_diff), key))
 
-    def done(idx: int, key: str | None, outcome: dict[str, Any]) -> None:
-        summary.cleaned += outcome["status"] == "ok"
-        summary.workers_maxrss_kb = max(summary.workers_maxrss_kb, outcome.pop("maxrss_kb", 0))
-        if cache is not None and outcome["status"] == "ok" and not any(
-                st.get("status") == "unavailable" for st in outcome.get("passes", {}).values()):
-            cache.put(cache.key(outcome["content_sha256"], outcome["format"]), outcome)
+    def done(idx: int, key: str | None, outcome: FileOutcome) -> None:
+        summary.cleaned += outcome.ok
+        summary.workers_maxrss_kb = max(summary.workers_maxrss_kb, outcome.maxrss_kb)
+        if cache is not None and outcome.ok and outcome.content_sha256 and not any(
+                st.get("status") == "unavailable" for st in (outcome.passes or {}).values()):
+            cache.put(cache.key(outcome.content_sha256, outcome.format), outcome)
         if not (opts.keep_edits or opts.want_diff):
-            outcome.pop("edits", None)
-            outcome.pop("passes", None)
+            outcome.edits = outcome.passes = None
         results[idx] = outcome
         progress.advance(outcome)
 
     jobs = opts.jobs or os.cpu_count() or 1
     if todo and (jobs == 1 or len(todo) == 1):
         if cleaner is not None and not settings.via:
-            set_engine(local_engine(cleaner, settings.apply))
+            set_engine(local_engine(cleaner, settings.apply, settings.source))
         else:
             init_worker(settings)
         for idx, task, key in todo:
@@ -486,16 +548,16 @@ def run(items: list[Item], settings: CleanOptions, opts: Options, progress: "Pro
 
 
 # -- progress and summary ---------------------------------------------------------------------
-def describe(o: dict[str, Any]) -> str:
+def describe(o: FileOutcome) -> str:
     """One line about a file's outcome."""
-    if o["status"] == "failed":
-        return f"{o['path']}: failed: {o['error']['message']}"
-    if o["status"] == "skipped":
-        return f"{o['path']}: skipped ({o.get('reason', '')})"
-    s = "" if o.get("suggestions", 0) == 1 else "s"
-    tail = " (cached)" if o.get("cached") else ""
-    where = f" -> {o['output']}" if o.get("output") and o.get("output") != o["path"] else ""
-    return f"{o['path']}: {o.get('applied', 0)} applied, {o.get('suggestions', 0)} suggestion{s}{where}{tail}"
+    if o.status == "failed":
+        return f"{o.path}: failed: {(o.error or {}).get('message', '')}"
+    if o.status == "skipped":
+        return f"{o.path}: skipped ({o.reason or ''})"
+    s = "" if o.suggestions == 1 else "s"
+    tail = " (cached)" if o.cached else ""
+    where = f" -> {o.output}" if o.output and o.output != o.path else ""
+    return f"{o.path}: {o.applied} applied, {o.suggestions} suggestion{s}{where}{tail}"
 
 
 class Progress:
@@ -518,13 +580,13 @@ class Progress:
             self.task = self.bar.add_task("", total=total)
             self.bar.start()
 
-    def advance(self, outcome: dict[str, Any]) -> None:
+    def advance(self, outcome: FileOutcome) -> None:
         self.count += 1
         if not self.enabled:
             return
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=Path(outcome["path"]).name[:40])
-            if outcome["status"] == "failed":
+            self.bar.update(self.task, advance=1, description=Path(outcome.path).name[:40])
+            if outcome.status == "failed":
                 self.bar.console.print(f"mtclean: {describe(outcome)}", markup=False, highlight=False)
         else:
             print(f"mtclean: [{self.count}/{self.total}] {describe(outcome)}", file=self.stream, flush=True)
@@ -551,9 +613,9 @@ def summary_lines(summary: Summary) -> list[str]:
                          for c, n in t["by_category"].items())
         lines.append(f"mtclean: edits: {t['applied']} applied, {t['suggestions']} suggestions ({cats})")
     if summary.with_suggestions:
-        names = ", ".join(o["path"] for o in summary.with_suggestions[:10])
+        names = ", ".join(o.path for o in summary.with_suggestions[:10])
         more = f" and {len(summary.with_suggestions) - 10} more" if len(summary.with_suggestions) > 10 else ""
         lines.append(f"mtclean: {_n(len(summary.with_suggestions), 'file')} with suggestions left: {names}{more}")
     for o in summary.failed:
-        lines.append(f"mtclean: error: {o['error']['message']}")
+        lines.append(f"mtclean: error: {(o.error or {}).get('message', '')}")
     return lines

@@ -22,7 +22,8 @@ def report_data(summary: Summary, settings: Settings) -> dict[str, Any]:
     s["glossary"] = sorted(settings.glossary)
     s["source_langs"] = sorted(settings.source_langs) if settings.source_langs else None
     return {"schema_version": SCHEMA_VERSION, "kind": "mtclean-batch", "settings": s,
-            "summary": summary.totals(), "exit_status": exit_status(summary), "files": summary.outcomes}
+            "summary": summary.totals(), "exit_status": exit_status(summary),
+            "files": [o.to_dict() for o in summary.outcomes]}
 
 
 _CSS = """body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:75rem}

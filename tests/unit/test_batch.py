@@ -103,7 +103,7 @@ def test_second_run_over_an_unchanged_folder_does_no_cleaning_work(tmp_path: Pat
     assert first.cleaned == len(GOOD + CLEAN) and first.from_cache == 0
     second = batch.run(items, settings, opts)
     assert second.cleaned == 0 and second.from_cache == len(GOOD + CLEAN)
-    assert [o["applied"] for o in second.outcomes] == [o["applied"] for o in first.outcomes]
+    assert [o.applied for o in second.outcomes] == [o.applied for o in first.outcomes]
     assert batch.exit_status(second) == batch.exit_status(first) == 1
     (src / "clean.txt").write_text("who met him. in Syria.\n")  # one file changes: only it is cleaned
     third = batch.run(items, settings, opts)
