@@ -50,6 +50,12 @@ def common_options(f):
         click.option("--no-grammar", is_flag=True, help="Skip the LanguageTool grammar pass."),
         click.option("--passes", default=",".join(PASS_ORDER), show_default=True,
                      help="Passes to run, comma-separated."),
+        click.option("--select", multiple=True, metavar="CODES",
+                     help="Only these rules: ids or id prefixes (vi., vi.ball-in-our-yard), packs (vi-idioms), "
+                          "categories (idiom) or passes, comma-separated, repeatable (ruff-style)."),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Not these rules (as --select)."),
+        click.option("--ignore-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="A project ignore list: one code a line ('CODE' or 'CODE flagged text'), # comments."),
         click.option("--encoding", default=None, help="Input encoding (default UTF-8, BOM honoured)."),
         click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=int,
                      help="Refuse inputs larger than this."),
@@ -72,7 +78,9 @@ def clean_options(ctx_params: dict[str, Any], apply: str = "auto") -> CleanOptio
             source_lang=ctx_params.get("source_lang"), no_grammar=ctx_params.get("no_grammar", False),
             passes=ctx_params.get("passes"), encoding=ctx_params.get("encoding"),
             max_bytes=ctx_params.get("max_bytes", DEFAULT_MAX_BYTES), apply=apply,
-            source=ctx_params.get("source"), fmt=ctx_params.get("input_format"), via=ctx_params.get("via"))
+            source=ctx_params.get("source"), fmt=ctx_params.get("input_format"), via=ctx_params.get("via"),
+            select=list(ctx_params.get("select") or ()), ignore=list(ctx_params.get("ignore") or ()),
+            ignore_file=ctx_params.get("ignore_file"))
     except InvalidOptions as exc:
         if "--passes" in str(exc):
             raise click.BadParameter(str(exc).split("--passes: ", 1)[-1], param_hint="--passes") from None
@@ -131,6 +139,7 @@ LAZY_COMMANDS = {
     "serve": "service.cli.service:serve_command",
     "worker": "service.cli.service:worker_command",
     "review": "service.review.terminal:review_command",
+    "rules": "service.cli.rules:rules_command",
 }
 
 
@@ -320,7 +329,7 @@ def _clean_one(options: CleanOptions, path: str, show_diff: bool, fmt: str, repo
             body = batch_report.report_data(summary, options)
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
     elif show_diff:
-        click.echo(outcome["diff"] or "", nl=False)
+        click.echo(outcome.diff or "", nl=False)
     elif res.format == "txt" and res.result is not None:  # text to the terminal, in its encoding
         sys.stdout.write(res.result.cleaned)
         sys.stdout.flush()

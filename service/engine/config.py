@@ -18,9 +18,9 @@ from service.errors import RuleError
 CONFIG_KEYS: dict[str, str] = {
     "source_lang": "source_lang", "glossary": "glossary", "rules": "rule_dirs", "apply": "apply_mode",
     "no_grammar": "no_grammar", "passes": "passes", "encoding": "encoding", "max_bytes": "max_bytes",
-    "format": "fmt", "source": "source",
+    "format": "fmt", "source": "source", "select": "select", "ignore": "ignore", "ignore_file": "ignore_file",
 }
-PATH_KEYS = {"glossary", "rules", "source"}
+PATH_KEYS = {"glossary", "rules", "source", "ignore_file"}
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -57,5 +57,7 @@ def load_config(start: Path | None = None) -> tuple[dict[str, Any], list[RuleErr
             values = value if isinstance(value, list) else [value]
             resolved = [str((path.parent / str(v)).resolve()) for v in values]
             value = resolved if key == "rules" else resolved[0]
+        if key in ("select", "ignore") and isinstance(value, str):
+            value = [value]  # a multiple option
         out[CONFIG_KEYS[key]] = value
     return out, problems

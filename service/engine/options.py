@@ -52,6 +52,7 @@ class CleanOptions(BaseModel):
     via_timeout: float = 600.0
     select: tuple[str, ...] = ()  # ruff-style codes: rule ids (prefixes), packs, categories, passes
     ignore: tuple[str, ...] = ()  # (service.engine.selection)
+    ignore_texts: tuple[tuple[str, str], ...] = ()  # (code, flagged text) pairs of an ignore file
 
     @field_validator("passes", mode="before")
     @classmethod
@@ -125,7 +126,8 @@ class CleanOptions(BaseModel):
     def engine_key(self) -> str:
         """A hash of what the engine is built from (not the apply mode or I/O settings)."""
         data = [sorted(self.glossary), sorted(self.source_langs or []), list(self.passes), self.uses_grammar,
-                self.variant, list(self.rule_dirs), self.via, list(self.select), list(self.ignore)]
+                self.variant, list(self.rule_dirs), self.via, list(self.select), list(self.ignore),
+                sorted(self.ignore_texts)]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
     def fingerprint(self) -> str:
@@ -174,12 +176,18 @@ class CleanOptions(BaseModel):
                  no_grammar: bool = False, passes: str | None = None, encoding: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, apply: str = "auto", source: Path | str | None = None,
                  fmt: str | None = None, via: str | None = None, select: Any = None,
-                 ignore: Any = None) -> "CleanOptions":
+                 ignore: Any = None, ignore_file: Path | str | None = None) -> "CleanOptions":
         """From the command line's options (the glossary and source files are read here)."""
         from service.core.glossary import load_glossary
         from service.settings import get_settings
 
         names = load_glossary(Path(glossary)) if glossary else frozenset()
+        ignore_texts: tuple[tuple[str, str], ...] = ()
+        if ignore_file:  # a project ignore list (service.engine.selection.read_ignore_file)
+            from service.engine.selection import codes, read_ignore_file
+
+            more, ignore_texts = read_ignore_file(ignore_file)
+            ignore = codes(ignore) + more
         source_text = None
         if source:
             try:
@@ -192,7 +200,8 @@ class CleanOptions(BaseModel):
                 "grammar": not no_grammar and not get_settings().grammar_off,
                 "passes": passes if passes is not None else registry.default_names(),
                 "encoding": encoding, "max_bytes": max_bytes, "apply": apply, "source": source_text,
-                "format": fmt, "via": via, "select": select, "ignore": ignore})
+                "format": fmt, "via": via, "select": select, "ignore": ignore,
+                "ignore_texts": ignore_texts})
         except ValidationError as exc:
             raise invalid(exc, cli=True) from None
 

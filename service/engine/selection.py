@@ -50,9 +50,11 @@ class Selection:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    #: (code, text): that finding only where it flags exactly that text (case-insensitive)
+    ignore_texts: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.select or self.ignore)
+        return bool(self.select or self.ignore or self.ignore_texts)
 
     @classmethod
     def of(cls, select: Any = None, ignore: Any = None) -> "Selection":
@@ -74,12 +76,42 @@ class Selection:
         best_ign = max((self._score(c, edit, pack) for c in self.ignore), default=0)
         if self.select and best_sel == 0:
             return False
+        if self.ignore_texts and any(t == edit.original.casefold() and self._score(c, edit, pack)
+                                     for c, t in self.ignore_texts):
+            return False
         return not (best_ign and best_ign >= best_sel)
 
     def filter(self, edits: Iterable[Edit], packs: Mapping[str, str] | None = None) -> list[Edit]:
         """The edits kept; ``packs``: rule id -> pack name."""
         packs = packs or {}
         return [e for e in edits if self.keeps(e, packs.get(e.rule_id))]
+
+
+def read_ignore_file(path: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A project ignore list: one entry a line, ``#`` comments; ``CODE`` silences a rule (id,
+    prefix, category, pack, pass) everywhere, ``CODE  text`` only where it flags that text.
+    Returns the codes and the (code, text) pairs."""
+    from pathlib import Path
+
+    from service.errors import InvalidOptions
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidOptions(f"--ignore-file {path}: cannot read: {exc}") from None
+    plain: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        code, _, text = line.partition(" ")
+        text = text.strip().strip('"')
+        if text:
+            pairs.append((norm(code), text.casefold()))
+        else:
+            plain.append(norm(code))
+    return tuple(dict.fromkeys(plain)), tuple(dict.fromkeys(pairs))
 
 
 class SelectingCleaner(Cleaner):

@@ -21,7 +21,7 @@ from service.engine import chunking
 from service.engine.chunking import document_names
 from service.engine.factory import Engine
 from service.engine.pipeline import CleanResult, PassStatus
-from service.formats import Segment, bilingual, decode_text, detect_codec, file_edits, get
+from service.formats import Segment, bilingual, decode_text, detect_codec, file_edits, get, suppress
 
 SEPARATOR = "\n\n"
 #: a document longer than this (characters) is cleaned in chunks of whole paragraphs of about
@@ -314,6 +314,7 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
     extra = bilingual.source_names(segments)
     joined = _Joined(segments)
     result = clean_text(joined.text, engine, extra)
+    result = suppress.silence(result, joined, suppress.file_regions(data, fmt, module.BINARY, encoding, name))
     changes, report, taken = map_edits(joined, result, module.PARAGRAPHS, detail)
     del joined
     for k, seg in enumerate(segments):
