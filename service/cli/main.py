@@ -212,7 +212,9 @@ def check_json(files: list[tuple[str, FileResult]]) -> dict[str, Any]:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "csv"]), default="text",
+              show_default=True, help="sarif: SARIF 2.1.0; github: workflow annotations; csv: a QA report "
+                                      "(service.reporting.ci, service.reporting.qa_csv).")
 @common_options
 @click.pass_context
 def check(ctx, paths, fmt, **_params):
@@ -229,12 +231,18 @@ def check(ctx, paths, fmt, **_params):
             name, _data, res = clean_input(path, options, ctx.params.get("stdin_filename"), engine)
             warn_unavailable(res)
             found = found or bool(res.edits)
-            if fmt == "json":
+            if fmt != "text":
                 files.append((name, res))
             else:
                 click.echo(_text_lines(name, res), nl=False)
         if fmt == "json":
             click.echo(json.dumps(check_json(files), ensure_ascii=False, indent=2))
+        elif fmt != "text":  # sarif, github, csv: new reporting modules
+            from service.reporting import ci, qa_csv
+
+            out = {"sarif": lambda: json.dumps(ci.sarif(files), ensure_ascii=False, indent=2) + "\n",
+                   "github": lambda: ci.github(files), "csv": lambda: qa_csv.to_csv(files)}[fmt]()
+            click.echo(out, nl=False)
     except (MtcleanError, OSError) as exc:
         _fail(exc)
     sys.exit(EXIT_FOUND if found else EXIT_CLEAN)
