@@ -36,7 +36,7 @@ def codes(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = value.split(",")
-    out = []
+    out: list[str] = []
     for v in value:
         if not isinstance(v, str):
             raise ValueError(f"{v!r} is not a rule code (a rule id, pack, category or pass)")

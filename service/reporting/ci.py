@@ -58,7 +58,7 @@ def sarif(files: Iterable[tuple[str, Any]]) -> dict[str, Any]:
             end_line, end_col = _end(line, col, fe.edit.original)
             region = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
                       "snippet": {"text": fe.edit.original}}
-            location = {"physicalLocation": {"artifactLocation": {"uri": name}, "region": region}}
+            location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": name}, "region": region}}
             if fe.segment:
                 location["logicalLocations"] = [{"name": fe.segment, "kind": "segment"}]
             fixes = [{"description": {"text": f"replace with {r!r}"},

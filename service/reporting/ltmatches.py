@@ -62,7 +62,10 @@ class Annotated:
         parts = parsed.get("annotation") if isinstance(parsed, dict) else None
         if not isinstance(parts, list):
             raise MalformedRequest("'data' must be {\"annotation\": [{\"text\": ...}, {\"markup\": ...}, ...]}")
-        original, plain, spans, pos = [], [], [], 0
+        original: list[str] = []
+        plain: list[str] = []
+        spans: list[tuple[int, int]] = []
+        pos = 0
         for i, part in enumerate(parts):
             if not isinstance(part, dict):
                 raise MalformedRequest(f"'data': annotation {i} is not an object")

@@ -161,7 +161,9 @@ def sure_article(text: str, start: int, end: int, replacement: str) -> bool:
     return False
 
 
-_DOUBLES_OK = frozenset("had that is was do did can will very so far more bye ha no yes well on in up out off down over".split())  # "going on on land"
+# "going on on land"
+_DOUBLES_OK = frozenset("had that is was do did can will very so far more bye ha no yes well on in up out off down over"
+                        .split())
 
 
 def sure_repeat(original: str) -> bool:
