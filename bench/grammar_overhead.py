@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from rules_throughput import DATA_DIR, build_corpus, load_paragraphs  # noqa: E402
+from _common import real_paragraphs  # noqa: E402
 
 from service.core.document import Document  # noqa: E402
 from service.engine.pipeline import Cleaner  # noqa: E402
@@ -417,8 +417,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- corpus: the first ~kb KB of a shuffled pool is timed, the next WARMUP_KB warm up
     print(SECTIONS[0])
-    pool, origin = load_paragraphs()
-    shuffled = build_corpus(pool, int((kb + WARMUP_KB) * 1000), args.seed)
+    shuffled, origin = real_paragraphs(args.seed)  # real text, never repeated
     corpus, size = [], 0
     for p in shuffled:
         if size >= kb * 1000:
@@ -430,8 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     text, warm_text = "\n\n".join(corpus) + "\n", "\n\n".join(warm) + "\n"
     uniq = unique_paragraphs(text)
     chunks = chunk_paragraphs(uniq, settings.chunk_chars)
-    print(f"  sources: {origin['sample_paragraphs']} sample paragraphs (samples/*.txt), "
-          f"{origin['mt_paragraphs']} MT sentences ({DATA_DIR}/*.jsonl)")
+    print("  sources: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(origin.items()))
+          + " (paragraphs drawn without repetition)")
     print(f"  corpus: {len(text.encode()) / 1000:.1f} KB, {len(corpus)} paragraphs ({len(uniq)} distinct), "
           f"one document, seed {args.seed}; warm-up: {len(warm_text.encode()) / 1000:.1f} KB of other paragraphs")
     print(f"  grammar pass settings: chunk_chars {settings.chunk_chars}, concurrency {settings.concurrency}, "
