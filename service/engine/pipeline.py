@@ -35,7 +35,7 @@ from typing import Protocol
 from service.core.document import Document
 from service.core.model import Edit, Tier
 from service.engine.apply import Applied, Conflict, apply_edits, select
-from service.passes import debris, names, punctuation
+from service.passes import debris, names, punctuation, registry
 from service.passes import source as source_pass
 from service.passes.phrases import PhraseMatcher
 from service.passes.registry import PASS_ORDER, RULE_PASSES  # noqa: F401 - the one list of passes
@@ -209,8 +209,12 @@ class Cleaner:
                 pass
 
     def _finders(self) -> dict[str, Callable[[Document], list[Edit]]]:
-        return {"debris": debris.find, "punctuation": punctuation.find, "names": names.find,
-                "phrases": self.matcher.find, "source": source_pass.find}
+        finders = {"debris": debris.find, "punctuation": punctuation.find, "names": names.find,
+                   "phrases": self.matcher.find, "source": source_pass.find}
+        for info in registry.all_passes():  # passes registered later (l10n): their find(doc)
+            if info.name not in finders and not info.builder and not info.needs_server:
+                finders[info.name] = info.load()
+        return finders
 
     @property
     def _grammar_on(self) -> bool:

@@ -74,6 +74,7 @@ SUFFIXES: dict[str, str] = {
     ".po": "po", ".pot": "po",
     ".xliff": "xliff", ".xlf": "xliff",
     ".docx": "docx",
+    ".tmx": "tmx", ".arb": "json",  # .json only when the format is given (--input-format json): not every JSON is i18n
 }
 NAMES = tuple(sorted(set(SUFFIXES.values())))
 

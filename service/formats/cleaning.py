@@ -22,6 +22,7 @@ from service.engine.chunking import document_names
 from service.engine.factory import Engine
 from service.engine.pipeline import CleanResult, PassStatus
 from service.formats import Segment, bilingual, decode_text, detect_codec, file_edits, get, suppress
+from service.passes import l10n
 
 SEPARATOR = "\n\n"
 #: a document longer than this (characters) is cleaned in chunks of whole paragraphs of about
@@ -319,6 +320,8 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
     del joined
     for k, seg in enumerate(segments):
         report.extend(replace(_report(f, seg, f.start, False, seg_index=k), origin=None) for f in bilingual.flags(seg))
+    for k, f in l10n.file_flags(segments, fmt):  # pofilter/Weblate-style checks (service.passes.l10n)
+        report.append(replace(_report(f, segments[k], f.start, False, seg_index=k), origin=None))
     output = module.rebuild(data, changes, encoding=encoding, name=name) if any(changes) else data
     if detail and not module.BINARY:
         _place_in_file(report, segments, fmt, data, encoding, name)

@@ -66,6 +66,8 @@ PASSES: list[PassInfo] = [
              doc="spacing and punctuation MT gets wrong"),
     PassInfo("source", "service.passes.source:find", 25, ("garbled_name", "consistency"),
              doc="the source text (--source): names, numbers, URLs and untranslated spans"),
+    PassInfo("l10n", "service.passes.l10n:find", 27, ("consistency",),
+             doc="localisation checks against the source (--source): placeholders, end punctuation, untranslated"),
     PassInfo("names", "service.passes.names:find", 30, ("garbled_name",),
              doc="names spelled inconsistently or garbled"),
     PassInfo("phrases", "service.passes.registry:_phrases", 40,
