@@ -41,6 +41,8 @@ def common_options(f):
         click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
                      help="Extra rule pack file or directory (repeatable)."),
         click.option("--glossary", type=click.Path(path_type=Path), help="Names to keep and repair to."),
+        click.option("--termbase", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="A termbase (CSV or TBX): forbidden -> preferred terms, source -> English pairs, names."),
         click.option("--source-lang", default=None,
                      help="Source languages of the MT, comma-separated (vi,zh,ru...): only rules for "
                           "them (and for any language) run. Default: every rule."),
@@ -80,7 +82,7 @@ def clean_options(ctx_params: dict[str, Any], apply: str = "auto") -> CleanOptio
             max_bytes=ctx_params.get("max_bytes", DEFAULT_MAX_BYTES), apply=apply,
             source=ctx_params.get("source"), fmt=ctx_params.get("input_format"), via=ctx_params.get("via"),
             select=list(ctx_params.get("select") or ()), ignore=list(ctx_params.get("ignore") or ()),
-            ignore_file=ctx_params.get("ignore_file"))
+            ignore_file=ctx_params.get("ignore_file"), termbase=ctx_params.get("termbase"))
     except InvalidOptions as exc:
         if "--passes" in str(exc):
             raise click.BadParameter(str(exc).split("--passes: ", 1)[-1], param_hint="--passes") from None

@@ -19,8 +19,9 @@ CONFIG_KEYS: dict[str, str] = {
     "source_lang": "source_lang", "glossary": "glossary", "rules": "rule_dirs", "apply": "apply_mode",
     "no_grammar": "no_grammar", "passes": "passes", "encoding": "encoding", "max_bytes": "max_bytes",
     "format": "fmt", "source": "source", "select": "select", "ignore": "ignore", "ignore_file": "ignore_file",
+    "termbase": "termbase",
 }
-PATH_KEYS = {"glossary", "rules", "source", "ignore_file"}
+PATH_KEYS = {"glossary", "rules", "source", "ignore_file", "termbase"}
 
 
 def find_pyproject(start: Path) -> Path | None:

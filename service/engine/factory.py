@@ -75,11 +75,11 @@ def get_cleaner(options: CleanOptions, grammar: Any = _DEFAULT) -> Cleaner:
         if cleaner is None:
             kwargs: dict[str, Any] = dict(glossary=options.glossary, source_langs=options.source_langs,
                                           passes=options.passes, grammar=grammar, rules=rules_for(options.rule_dirs))
-            if options.select or options.ignore or options.ignore_texts:  # service.engine.selection
+            if options.select or options.ignore or options.ignore_texts or options.terms:  # engine.selection
                 from service.engine.selection import SelectingCleaner, Selection
 
                 selection = Selection(options.select, options.ignore, options.ignore_texts)
-                cleaner = SelectingCleaner(selection=selection, **kwargs)
+                cleaner = SelectingCleaner(selection=selection, terms=options.terms, **kwargs)
             else:
                 cleaner = Cleaner(**kwargs)
             _cleaners[key] = cleaner

@@ -53,6 +53,7 @@ class CleanOptions(BaseModel):
     select: tuple[str, ...] = ()  # ruff-style codes: rule ids (prefixes), packs, categories, passes
     ignore: tuple[str, ...] = ()  # (service.engine.selection)
     ignore_texts: tuple[tuple[str, str], ...] = ()  # (code, flagged text) pairs of an ignore file
+    terms: tuple[tuple[str, str, str], ...] = ()  # a termbase (service.core.termbase): (kind, text, preferred)
 
     @field_validator("passes", mode="before")
     @classmethod
@@ -127,7 +128,7 @@ class CleanOptions(BaseModel):
         """A hash of what the engine is built from (not the apply mode or I/O settings)."""
         data = [sorted(self.glossary), sorted(self.source_langs or []), list(self.passes), self.uses_grammar,
                 self.variant, list(self.rule_dirs), self.via, list(self.select), list(self.ignore),
-                sorted(self.ignore_texts)]
+                sorted(self.ignore_texts), list(self.terms)]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
     def fingerprint(self) -> str:
@@ -176,12 +177,19 @@ class CleanOptions(BaseModel):
                  no_grammar: bool = False, passes: str | None = None, encoding: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, apply: str = "auto", source: Path | str | None = None,
                  fmt: str | None = None, via: str | None = None, select: Any = None,
-                 ignore: Any = None, ignore_file: Path | str | None = None) -> "CleanOptions":
+                 ignore: Any = None, ignore_file: Path | str | None = None,
+                 termbase: Path | str | None = None) -> "CleanOptions":
         """From the command line's options (the glossary and source files are read here)."""
         from service.core.glossary import load_glossary
         from service.settings import get_settings
 
         names = load_glossary(Path(glossary)) if glossary else frozenset()
+        terms: tuple[tuple[str, str, str], ...] = ()
+        if termbase:  # names join the glossary; forbidden terms and pairs go to the terms check
+            from service.core.termbase import load_termbase
+
+            tb = load_termbase(termbase)
+            names, terms = names | tb.names, tb.as_tuples()
         ignore_texts: tuple[tuple[str, str], ...] = ()
         if ignore_file:  # a project ignore list (service.engine.selection.read_ignore_file)
             from service.engine.selection import codes, read_ignore_file
@@ -201,7 +209,7 @@ class CleanOptions(BaseModel):
                 "passes": passes if passes is not None else registry.default_names(),
                 "encoding": encoding, "max_bytes": max_bytes, "apply": apply, "source": source_text,
                 "format": fmt, "via": via, "select": select, "ignore": ignore,
-                "ignore_texts": ignore_texts})
+                "ignore_texts": ignore_texts, "terms": terms})
         except ValidationError as exc:
             raise invalid(exc, cli=True) from None
 

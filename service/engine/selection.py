@@ -115,14 +115,35 @@ def read_ignore_file(path: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str],
 
 
 class SelectingCleaner(Cleaner):
-    """A cleaner whose passes' finds go through a :class:`Selection` (and an extra per-text
-    filter, e.g. inline ignores) before they are resolved and applied."""
+    """A cleaner whose passes' finds go through a :class:`Selection` before they are resolved and
+    applied, with the termbase's findings (:mod:`service.passes.terms`) added when it has one."""
 
-    def __init__(self, *args: Any, selection: Selection = Selection(), **kwargs: Any):
+    def __init__(self, *args: Any, selection: Selection = Selection(),
+                 terms: tuple[tuple[str, str, str], ...] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.selection = selection
         self.packs = {r.id: r.pack for r in self.rules}
+        self.terms = None
+        if terms:
+            from service.passes.terms import TermChecker
+
+            self.terms = TermChecker(terms)
 
     def find(self, text: str, *args: Any, **kwargs: Any) -> list[Edit]:  # type: ignore[override]
         found = super().find(text, *args, **kwargs)
+        if self.terms is not None:
+            found = found + self._terms(text, *args, **kwargs)
         return self.selection.filter(found, self.packs) if self.selection else found
+
+    def _terms(self, text: str, status: Any = None, focus: list[tuple[int, int]] | None = None,
+               context: str | None = None, grammar: bool = True, skip: Any = None, language: Any = None,
+               source: str | None = None) -> list[Edit]:
+        from service.core.document import Document
+
+        assert self.terms is not None
+        doc = Document(text, self.glossary, focus, context, source=source)
+        edits = self.terms.find(doc)
+        if focus:
+            spans = [(p.start, p.end) for p in doc.paragraphs if any(p.start <= b and a <= p.end for a, b in focus)]
+            edits = [e for e in edits if any(a <= e.start and e.end <= b for a, b in spans)]
+        return edits

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """TMX and JSON i18n files, and the pofilter/Weblate-style source-target checks (service.passes.l10n).
 Written TMX and XLIFF are read back with translate-toolkit."""
 from __future__ import annotations
