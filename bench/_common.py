@@ -45,6 +45,9 @@ def real_paragraphs(seed: int = 13) -> tuple[list[str], dict[str, int]]:
             if line.strip():
                 paras.append(line.strip())
                 sources["clean-english"] = sources.get("clean-english", 0) + len(line.strip().encode()) + 2
+    if not paras:
+        raise SystemExit(f"no benchmark text under {DATA}: set MTCLEAN_BENCH_DATA to the shared data folder "
+                         "(mlqe-pe-train/, mlqe-pe-dev/, clean-english/)")
     random.Random(seed).shuffle(paras)
     return paras, sources
 

@@ -345,6 +345,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const label = $("status-label");
     const bar = $("status-bar");
     try {
+      // wait for the job first: asking for the edits of a running job is a 409 in the console
+      await mtclean.waitForJob(jobId, (j) => {
+        if (j.state === "done") return;
+        label.textContent = mtclean.describeProgress(j);
+        if (j.progress && j.progress.total > 1) bar.value = j.progress.fraction;
+      });
       show(await mtclean.getJSON(base + "/edits?include=text"));
     } catch (e) {
       if (e.code === "job_not_done") {
