@@ -494,5 +494,6 @@ class _Run:
             st.applied = counts.get(name, 0)
             st.found = found.get(name, 0)
         edits.sort(key=lambda e: (e.start, e.end, e.rule_id))
+        self.warnings.extend(w for w in self.c.matcher.timed_out.values() if w not in self.warnings)
         return CleanResult(self.text, result.text, edits, result.applied, result.conflicts, self.status,
                            self.apply, max(1, self.rounds), self.warnings, self.harm_check)

@@ -8,6 +8,8 @@ window around its anchor hits, never over the whole text.
 from __future__ import annotations
 
 import bisect
+import logging
+import os
 import re
 from collections import defaultdict
 from itertools import accumulate, chain
@@ -34,6 +36,16 @@ _PARAGRAPH_BREAK = regex.compile(r"\n[ \t\r]*\n")
 _SENTENCE_END = regex.compile(r"[.!?…][\"'”’»)\]]*\s+")
 _JOINERS = "-'’"
 SCOPE_CHARS = 600
+# the time budget of one regex call (match/search/finditer) of a rule: a pathological user
+# pattern ('(a|a)+$') is reported and skipped instead of hanging the pass
+REGEX_TIMEOUT = float(os.environ.get("MTCLEAN_REGEX_TIMEOUT", "0.25") or 0.25)
+log = logging.getLogger(__name__)
+
+
+class _RuleTimeout(Exception):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
 
 
 # characters whose lower case is longer than one character (only 'İ' in Unicode 15): lowered
@@ -89,6 +101,7 @@ class PhraseMatcher:
 
     def __init__(self, rules: list[Rule], automaton: "ahocorasick.Automaton | None" = None):
         self.rules = rules
+        self.timed_out: dict[str, str] = {}  # rule id -> why it is skipped (regex over its budget)
         # a rule whose replacements are plain text can take a literal hit as it is
         self._plain = [r.templates is not None and all(len(t) <= 1 and (not t or t[0][0] == "t")
                                                        for t in r.templates) for r in rules]
@@ -108,11 +121,20 @@ class PhraseMatcher:
         for start, end, targets in self._hits(doc):
             for ri, pi in targets:
                 rule = self.rules[ri]
+                if rule.id in self.timed_out:
+                    continue
                 phrase = rule.phrases[pi]
-                if phrase.literal and self._plain[ri]:
-                    found = self._literal(doc, rule, start, end)
-                else:
-                    found = self._regex(doc, rule, phrase, start, end)
+                try:
+                    if phrase.literal and self._plain[ri]:
+                        found = self._literal(doc, rule, start, end)
+                    else:
+                        found = self._regex(doc, rule, phrase, start, end)
+                except _RuleTimeout as exc:
+                    msg = (f"rule {rule.id} ({rule.path}): key '{exc.key}': regex over its time budget "
+                           f"({REGEX_TIMEOUT:g} s); rule skipped")
+                    self.timed_out[rule.id] = msg
+                    log.info(msg)
+                    continue
                 for edit in found:
                     key = (rule.id, edit.start, edit.end)
                     if key not in seen:
@@ -160,7 +182,11 @@ class PhraseMatcher:
         hi = min(para.end if para else len(doc.text), a_end + PATTERN_WINDOW)
         out = []
         pattern = compiled(phrase.source, phrase.flags)
-        for m in pattern.finditer(doc.text, lo, hi, overlapped=False):
+        try:
+            matches = list(pattern.finditer(doc.text, lo, hi, overlapped=False, timeout=REGEX_TIMEOUT))
+        except TimeoutError:
+            raise _RuleTimeout("pattern" if phrase.expand else "match") from None
+        for m in matches:
             if m.start() > a_start:
                 break
             if m.end() >= a_end and m.end() > m.start():
@@ -193,6 +219,13 @@ class PhraseMatcher:
 
     @staticmethod
     def _context_ok(doc: Document, rule: Rule, start: int, end: int) -> bool:
+        try:
+            return PhraseMatcher._context_ok_timed(doc, rule, start, end)
+        except TimeoutError:
+            raise _RuleTimeout("context") from None
+
+    @staticmethod
+    def _context_ok_timed(doc: Document, rule: Rule, start: int, end: int) -> bool:
         if not rule.context and rule.cues is None:
             return True
         text = doc.text
@@ -202,7 +235,11 @@ class PhraseMatcher:
             before = text[max(p_start, start - CONTEXT_CHARS):start]
             after = text[end:min(p_end, end + CONTEXT_CHARS)]
             for key, source in rule.context:
-                hit = compiled(source, regex.IGNORECASE).search(before if key.endswith("before") else after) is not None
+                try:
+                    hit = compiled(source, regex.IGNORECASE).search(
+                        before if key.endswith("before") else after, timeout=REGEX_TIMEOUT) is not None
+                except TimeoutError:
+                    raise _RuleTimeout(key) from None
                 if hit == key.startswith("unless"):
                     return False
         cues = rule.cues
@@ -215,7 +252,8 @@ class PhraseMatcher:
 
             def found(source: str) -> bool:
                 pat = compiled(source, regex.IGNORECASE)
-                return pat.search(text, lo, start) is not None or pat.search(text, end, hi) is not None
+                return (pat.search(text, lo, start, timeout=REGEX_TIMEOUT) is not None
+                        or pat.search(text, end, hi, timeout=REGEX_TIMEOUT) is not None)
 
             if cues.any is not None and not found(cues.any):
                 return False

@@ -119,6 +119,33 @@ def _check_regex(errors: list[str], where: str, key: str, source: str, flags: in
         errors.append(f"{where}key '{key}': invalid regex: {exc}")
 
 
+_GROUP_REF = None
+
+
+def _check_group_refs(errors: list[str], where: str, pattern: str, flags: int, replace: list[str]) -> None:
+    """``\\N``, ``\\g<N>`` and ``\\g<name>`` in a v1 ``replace`` must name a group of the pattern
+    (otherwise Match.expand fails at run time)."""
+    import regex
+
+    global _GROUP_REF
+    if _GROUP_REF is None:
+        _GROUP_REF = regex.compile(r"\\(?:g<([^>]*)>|(\d{1,2}))|\\.")
+    try:
+        pat = regex.compile(pattern, flags | regex.V0)
+    except regex.error:
+        return  # reported as an invalid regex
+    for i, rep in enumerate(replace):
+        label = f"key 'replace'{f' #{i + 1}' if len(replace) > 1 else ''}"
+        for m in _GROUP_REF.finditer(rep):
+            ref = m.group(1) if m.group(1) is not None else m.group(2)
+            if ref is None:
+                continue
+            ok = (0 <= int(ref) <= pat.groups) if ref.isdigit() else ref in pat.groupindex
+            if not ok:
+                errors.append(f"{where}{label}: group reference '{m.group()}' but the pattern has "
+                              f"{pat.groups} group(s)" + (f" ({', '.join(pat.groupindex)})" if pat.groupindex else ""))
+
+
 def _compile_rule(spec: Any, pack: Any, pack_name: str, path: Path, errors: list[str]) -> Rule | None:
     import regex
 
@@ -131,6 +158,7 @@ def _compile_rule(spec: Any, pack: Any, pack_name: str, path: Path, errors: list
     templates: tuple[tuple[Part, ...], ...] | None = None
     if spec.pattern is not None:
         _check_regex(errors, where, "pattern", spec.pattern, flags)
+        _check_group_refs(errors, where, spec.pattern, flags, list(spec.replace))
         anchors = tuple(normalise_phrase(a) for a in spec.anchor or [])
         if not all(anchors):
             errors.append(f"{where}key 'anchor': empty anchor")
