@@ -102,32 +102,29 @@ def word_ops(original: str, cleaned: str, edits: Sequence[AppliedEdit] | None = 
     return ops
 
 
-def inline(original: str, cleaned: str, edits: Sequence[AppliedEdit] | None = None) -> str:
-    """A wdiff-style inline diff: ``[-old-]{+new+}``."""
+def _render(ops: list[WordOp], equal, deleted, inserted) -> str:
+    """Join word ops, each kind written by its own function."""
     out = []
-    for op in word_ops(original, cleaned, edits):
+    for op in ops:
         if op.op == "equal":
-            out.append(op.old)
+            out.append(equal(op.old))
             continue
         if op.old:
-            out.append(f"[-{op.old}-]")
+            out.append(deleted(op.old))
         if op.new:
-            out.append(f"{{+{op.new}+}}")
+            out.append(inserted(op.new))
     return "".join(out)
+
+
+def inline(original: str, cleaned: str, edits: Sequence[AppliedEdit] | None = None) -> str:
+    """A wdiff-style inline diff: ``[-old-]{+new+}``."""
+    return _render(word_ops(original, cleaned, edits), str, "[-{}-]".format, "{{+{}+}}".format)
 
 
 def html_inline(original: str, cleaned: str, edits: Sequence[AppliedEdit] | None = None) -> str:
     """The inline diff as escaped HTML with ``<del>`` and ``<ins>``."""
-    out = []
-    for op in word_ops(original, cleaned, edits):
-        if op.op == "equal":
-            out.append(html.escape(op.old))
-            continue
-        if op.old:
-            out.append(f"<del>{html.escape(op.old)}</del>")
-        if op.new:
-            out.append(f"<ins>{html.escape(op.new)}</ins>")
-    return "".join(out)
+    return _render(word_ops(original, cleaned, edits), html.escape,
+                   lambda t: f"<del>{html.escape(t)}</del>", lambda t: f"<ins>{html.escape(t)}</ins>")
 
 
 def _line(line: str, mark: str) -> str:
