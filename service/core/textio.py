@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from service.errors import DecodeError, EmptyInputError, InputTooLargeError
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -33,11 +35,19 @@ def decode(data: bytes, name: str = "input", encoding: str | None = None,
         if nul >= 0:
             raise DecodeError(f"{name}: binary data (a NUL byte at {_position(data, nul)}); mtclean cleans text")
     try:
-        codecs.lookup(encoding or "utf-8")
+        info = codecs.lookup(encoding or "utf-8")
     except LookupError as exc:
         raise DecodeError(f"{name}: unknown encoding {encoding!r}") from exc
+    if not getattr(info, "_is_text_encoding", True):  # hex, base64, zlib, rot13...: bytes-to-bytes codecs
+        raise DecodeError(f"{name}: {encoding!r} is not a text encoding (give a character set such as utf-8, "
+                          "latin-1, cp1252, utf-16)")
     try:
-        return data.decode(encoding or "utf-8")
+        text = data.decode(encoding or "utf-8")
+        m = _SURROGATE.search(text)
+        if m:  # unicode_escape, utf-7...: a lone surrogate is no text (unencodable as UTF-8)
+            raise DecodeError(f"{name}: a lone surrogate (U+{ord(m.group()):04X}) at character {m.start()} "
+                              f"when decoded as {encoding}; not valid Unicode text")
+        return text
     except UnicodeDecodeError as exc:
         bad = data[exc.start:exc.end].hex(" ")
         raise DecodeError(
