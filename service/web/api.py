@@ -45,6 +45,7 @@ from service.formats.document import resolve_format
 from service.passes.registry import PASS_ORDER
 from service.reporting.diffing import html_inline
 from service.reporting.html import render
+from service.web import jsonbody
 from service.worker.store import FINAL, Store, new_job_id
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
@@ -132,10 +133,7 @@ def read_submission() -> tuple[str, str, dict[str, Any]]:
     if not body.strip():
         raise MalformedRequest('the request body is empty; send JSON {"text": "..."} (see /v1/openapi.json)')
     if mimetype == "application/json":
-        try:
-            data = json.loads(decode(body, "the JSON body", "utf-8", limit))
-        except ValueError as exc:
-            raise MalformedRequest(f"the body is not valid JSON: {exc}") from None
+        data = jsonbody.loads(decode(body, "the JSON body", "utf-8", limit), "the body")
         if not isinstance(data, dict):
             raise MalformedRequest('the body must be a JSON object {"text": "...", "options": {...}}')
         try:
@@ -179,10 +177,7 @@ def _read_multipart(limit: int) -> tuple[str, str, dict[str, Any]]:
     upload = request.files.get("file")
     if upload is None:
         raise InvalidOptions("no file: send the text in a part named 'file'")
-    try:
-        raw_opts = json.loads(request.form.get("options") or "{}")
-    except ValueError as exc:
-        raise MalformedRequest(f"the 'options' part is not valid JSON: {exc}") from None
+    raw_opts = jsonbody.loads(request.form.get("options") or "{}", "the 'options' part")
     if not isinstance(raw_opts, dict):
         raise InvalidOptions("the 'options' part must be a JSON object")
     opts = _options(raw_opts)
