@@ -38,6 +38,7 @@ from service.errors import (
     NothingToUndo,
 )
 from service.review import decisions as reviewing
+from service.web import jsonbody
 from service.web.api import _api_key, _authenticate, _load, _store
 
 bp = Blueprint("review_api", __name__, url_prefix="/v1")
@@ -72,7 +73,7 @@ class Bulk(BaseModel):
 
 
 def _body(model: type[BaseModel]) -> Any:
-    data = request.get_json(silent=True)
+    data = jsonbody.loads(request.get_data(as_text=True)) if request.is_json else None
     if not isinstance(data, dict):
         raise MalformedRequest('send a JSON object, e.g. {"decision": "accept"} (Content-Type: application/json)')
     try:
