@@ -23,8 +23,11 @@ WIDEN = 40
 class AppliedEdit(Protocol):
     """What a diff needs of an edit: a span of the original and its replacement."""
 
-    start: int
-    end: int
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
     @property
     def replacement(self) -> str: ...
@@ -37,6 +40,42 @@ class WordOp:
     op: str
     old: str
     new: str
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An applied change as a diff needs it (for edits that arrive as JSON dicts)."""
+
+    start: int
+    end: int
+    replacement: str
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Applied":
+        return cls(int(d["start"]), int(d["end"]), d["replacements"][0])
+
+
+def exact_edits(original: str, cleaned: str, edits: Iterable[AppliedEdit]) -> list[AppliedEdit] | None:
+    """The edits when applying them to ``original`` gives exactly ``cleaned`` (checked in linear
+    time), else None (a diff must then compare the two texts)."""
+    spans = _spans(edits)
+    out, pos = [], 0
+    for start, end, rep in spans:
+        if start < pos:
+            return None
+        out += [original[pos:start], rep]
+        pos = end
+    out.append(original[pos:])
+    if "".join(out) != cleaned:
+        return None
+    return [Applied(s, e, r) for s, e, r in spans]
+
+
+def both(original: str, cleaned: str, name: str, edits: Iterable[AppliedEdit] | None = None) -> dict[str, str]:
+    """The unified and inline diffs, built from ``edits`` when they reproduce ``cleaned``."""
+    exact = exact_edits(original, cleaned, edits) if edits is not None else None
+    return {"unified": unified(original, cleaned, name, edits=exact),
+            "inline": inline(original, cleaned, edits=exact)}
 
 
 def _spans(edits: Iterable[AppliedEdit]) -> list[tuple[int, int, str]]:

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from service.core.model import Edit
+from service.core.offsets import LineIndex
 from service.engine.apply import apply_edits
 from service.reporting import diffing
-from service.reporting.report import line_col
 
 DECISIONS = ("accept", "reject", "modify")
 CONTEXT_CHARS = 80
@@ -103,6 +104,8 @@ class Reviewed:
     text: str
     applied: set[str] = field(default_factory=set)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: what was written where (original offsets), for a diff built from the edits
+    written: list[diffing.Applied] = field(default_factory=list)
 
     def conflict_of(self, eid: str) -> dict[str, Any] | None:
         return next((c for c in self.conflicts if c["edit_id"] == eid), None)
@@ -126,6 +129,7 @@ def reviewed_document(original: str, edits: list[ReviewEdit],
             replacement_for[id(re_.edit)] = replacement
     result = apply_edits(original, selected, replacement_for)
     out = Reviewed(result.text)
+    out.written = [diffing.Applied(e.start, e.end, replacement_for.get(id(e), e.replacement)) for e in result.applied]
     written: dict[tuple[int, int], tuple[str, str]] = {}
     for e in result.applied:
         re_ = by_obj[id(e)]
@@ -165,10 +169,18 @@ def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> dict
     cut = after.find("\n\n")
     if cut >= 0:
         after = after[:cut]
-    line, col = line_col(text, start)
+    line, col = _lines(text).line_col(start)
     return {"before": before, "after": after, "line": line, "column": col}
 
 
-def diff(original: str, reviewed: str, name: str) -> str:
-    """The unified diff of the reviewed text against the original."""
-    return diffing.unified(original, reviewed, name)
+@lru_cache(maxsize=4)
+def _lines(text: str) -> LineIndex:
+    """The line index of a text (kept for the few texts a review lists edits of)."""
+    return LineIndex(text)
+
+
+def diff(original: str, reviewed: str, name: str, written: list[diffing.Applied] | None = None) -> str:
+    """The unified diff of the reviewed text against the original (from ``written``, the
+    applied changes, in linear time when they reproduce the reviewed text)."""
+    exact = diffing.exact_edits(original, reviewed, written) if written is not None else None
+    return diffing.unified(original, reviewed, name, edits=exact)

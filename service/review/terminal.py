@@ -175,14 +175,15 @@ def review_command(ctx, path, output, in_place, show_diff, ask_all, context_char
                        + (f" ({c['winner_rule_id']})" if c.get("winner_rule_id") else ""), file=err)
         click.echo(f"mtclean: accepted {tally['accept']}, rejected {tally['reject']}, modified {tally['modify']}, "
                    f"skipped {tally['skip']}; {len(doc.applied)} edits in the text", file=err)
+        written = None
         if res.format == "txt":
             original, reviewed = text, doc.text
-            out_bytes = None
+            out_bytes, written = None, doc.written
         else:  # written back through the format: markup, msgids and timings stay as they were
             out_bytes = _rebuild(data, name, options, res.result, edits, doc, decisions)
             original = data.decode("utf-8", "replace")
             reviewed = out_bytes.decode("utf-8", "replace")
-        body = reviewing.diff(original, reviewed, name) if show_diff else reviewed
+        body = reviewing.diff(original, reviewed, name, written) if show_diff else reviewed
         if in_place:
             _write_out(path, doc.text if out_bytes is None else out_bytes)
             click.echo(f"mtclean: {path} rewritten", file=err)

@@ -43,7 +43,7 @@ from service.errors import (
 from service.formats import NAMES as FORMAT_NAMES
 from service.formats.document import resolve_format
 from service.passes.registry import PASS_ORDER
-from service.reporting.diffing import html_inline
+from service.reporting.diffing import Applied, exact_edits, html_inline
 from service.reporting.html import render
 from service.web import jsonbody
 from service.worker.store import FINAL, Store, new_job_id
@@ -322,7 +322,9 @@ def get_diff(job_id: str) -> Response:
     if fmt == "unified":
         return Response(result.get("diff", {}).get("unified", ""), mimetype="text/x-diff")
     original = _store().get_text(job_id) or ""
-    body = Markup(html_inline(original, result.get("cleaned", original)))  # escaped by html_inline
+    cleaned = result.get("cleaned", original)
+    applied = [Applied.from_dict(e) for e in result.get("edits", []) if e.get("applied")]
+    body = Markup(html_inline(original, cleaned, exact_edits(original, cleaned, applied)))  # escaped by html_inline
     return Response(render("diff.html", body=body, name=job.get("name", "")), mimetype="text/html")
 
 

@@ -279,13 +279,16 @@ def document(job_id: str) -> Response:
     if fmt == "json":
         listing = review.listing()
         resp = jsonify({"job_id": job_id, "name": name, "text": doc.text,
-                        "diff": reviewing.diff(review.text, doc.text, name),
+                        "diff": reviewing.diff(review.text, doc.text, name, doc.written),
                         "counts": listing["counts"], "conflicts": doc.conflicts})
     elif fmt == "diff":
-        resp = Response(reviewing.diff(review.text, doc.text, name), mimetype="text/x-diff")
+        resp = Response(reviewing.diff(review.text, doc.text, name, doc.written), mimetype="text/x-diff")
     elif fmt == "original":
+        # the job's own type (text/html for r.html) only as a download: shown inline it is
+        # text/plain, so a script in a submitted document never runs on the service's origin
+        download = request.args.get("download") in ("1", "true", "yes")
         mime = mimetypes.guess_type(name)[0] or "text/plain"
-        resp = Response(doc.text, mimetype=mime if mime.startswith("text/") else "text/plain")
+        resp = Response(doc.text, mimetype=mime if download and mime.startswith("text/") else "text/plain")
     else:
         resp = Response(doc.text, mimetype="text/plain")
     resp.headers["X-Mtclean-Conflicts"] = str(len(doc.conflicts))

@@ -114,7 +114,8 @@ def document_json(res: Any, text: str, name: str, apply: str) -> dict[str, Any]:
         "passes": res.passes, "counts": {"found": res.applied + res.suggestions, "applied": res.applied,
                                          "suggestions": res.suggestions},
         "rounds": res.result.rounds if res.result is not None else 1, "warnings": res.warnings,
-        "diff": {"unified": diffing.unified(text, cleaned, name), "inline": diffing.inline(text, cleaned)},
+        "diff": diffing.both(text, cleaned, name, [fe.in_file for fe in res.edits if fe.applied and fe.in_file]
+                             if all(fe.in_file for fe in res.edits if fe.applied) else None),
         "cleaned": cleaned,
     }
 
@@ -166,7 +167,7 @@ def merge_chunks(text: str, bounds: list[tuple[int, int]], parts: list[dict[str,
         "changed": new != text, "edits": edits, "conflicts": conflicts, "passes": passes,
         "counts": {k: sum(p["counts"][k] for p in parts) for k in first["counts"]},
         "rounds": max(p["rounds"] for p in parts), "warnings": warnings,
-        "diff": {"unified": diffing.unified(text, new, name), "inline": diffing.inline(text, new)},
+        "diff": diffing.both(text, new, name, [diffing.Applied.from_dict(e) for e in edits if e.get("applied")]),
         "cleaned": new,
     }
 

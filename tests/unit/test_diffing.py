@@ -138,3 +138,11 @@ def test_unified_from_edits_matches_difflib(old, edits):
 def test_inline_from_edits_shows_whole_words():
     text = "the crater of war"
     assert diffing.inline(text, "", [_E(4, 17, "brink of war")]) == "the [-crater-]{+brink+} of war"
+
+
+def test_edits_that_do_not_reproduce_the_cleaned_text_fall_back_to_comparing_texts():
+    old, new = "one two three\n", "one 2 three\n"
+    assert diffing.exact_edits(old, new, [_E(4, 7, "TWO")]) is None
+    assert diffing.both(old, new, "f", [_E(4, 7, "TWO")]) == diffing.both(old, new, "f")
+    exact = diffing.exact_edits(old, new, [_E(4, 7, "2")])
+    assert exact is not None and diffing.both(old, new, "f", exact)["inline"] == "one [-two-]{+2+} three\n"
