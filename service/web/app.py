@@ -51,9 +51,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     review_api.init_app(app)
     review.init_app(app)
     ltcompat.init_app(app)
+    app.after_request(security_headers)
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
+
+
+# -- headers on every response ------------------------------------------------------------------
+# the review pages: their own scripts and styles only; everything else (API answers, documents,
+# diffs, errors) is never a page that may run anything: a sandboxed, script-less origin
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; base-uri 'none'; form-action 'none'; " \
+               "frame-ancestors 'none'"
+
+
+def security_headers(resp: Response) -> Response:
+    """nosniff and a Content-Security-Policy on every response (issue 14 item 1)."""
+    from flask import request
+
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers.setdefault("Content-Security-Policy", PAGE_CSP if request.blueprint == "review" else DOCUMENT_CSP)
+    resp.headers.setdefault("Referrer-Policy", "same-origin")
+    resp.headers.setdefault("X-Frame-Options", "DENY")
+    return resp
 
 
 # -- errors as JSON ---------------------------------------------------------------------------
