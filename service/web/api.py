@@ -69,6 +69,8 @@ class Options(BaseModel):
     format: FormatName | None = None
     grammar: bool = True
     source: str | None = Field(default=None, max_length=16 * 1024 * 1024)
+    select: list[str] | None = Field(default=None, max_length=1000)  # service.engine.selection codes
+    ignore: list[str] | None = Field(default=None, max_length=1000)
 
     @field_validator("source_lang", mode="before")
     @classmethod
@@ -161,8 +163,8 @@ def _dump(opts: Options, name: str) -> dict[str, Any]:
     checked here, so an unknown file type is refused at once (415)."""
     resolve_format(name, opts.format)
     out = opts.model_dump()
-    for key in ("format", "source"):
-        if out[key] is None:
+    for key in ("format", "source", "select", "ignore"):
+        if not out[key]:
             del out[key]
     if out["grammar"]:
         del out["grammar"]

@@ -158,3 +158,11 @@ def test_rules_list_lang_filters_and_show_unknown_fails():
     assert all({"bad", "ok"} & set(ex) for x in rules for ex in x["examples"])
     r = CliRunner().invoke(cli, ["rules", "show", "vi.no-such-rule"])
     assert r.exit_code == 2 and "no rule" in r.output
+
+
+def test_api_options_select_and_ignore(client):
+    text = "The functional forces arrived ."
+    ignored = client.post("/v1/check", json={"text": text, "options": {"ignore": ["vi."]}}).get_json()
+    assert ignored["edits"] and not any(e["rule_id"].startswith("vi.") for e in ignored["edits"])
+    selected = client.post("/v1/check", json={"text": text, "options": {"select": ["vi."]}}).get_json()
+    assert selected["edits"] and all(e["rule_id"].startswith("vi.") for e in selected["edits"])
