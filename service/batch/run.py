@@ -161,6 +161,29 @@ def _static_root(pattern: str) -> Path:
     return Path(*keep) if keep else Path(".")
 
 
+def _real(path: Path) -> Path:
+    """``path`` resolved; a symbolic link loop is an error (exit 2) with the path, not a traceback."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11: RuntimeError('Symlink loop from ...')
+        raise MtcleanError(f"{path}: a symbolic link loop ({exc}); remove the link or exclude it") from None
+
+
+def _regular(path: Path) -> Path:
+    """The resolved path of a regular file; a FIFO, socket or device is refused without being
+    opened (reading a FIFO blocks until a writer comes)."""
+    real = _real(path)
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as exc:
+        raise MtcleanError(f"{path}: cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device" \
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+        raise MtcleanError(f"{path}: {kind}; only regular files are read")
+    return real
+
+
 def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[Item], int]:
     """The files to clean, and how many files of other kinds the folder walks skipped."""
     excluded = {p.resolve() for p in exclude}
@@ -169,7 +192,7 @@ def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[It
     skipped = 0
 
     def add(path: Path, rel: str, fmt: str) -> None:
-        real = path.resolve()
+        real = _regular(path)
         if real not in seen:
             seen.add(real)
             items.append(Item(str(path), rel, fmt))
@@ -178,7 +201,7 @@ def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[It
         nonlocal skipped
         for folder, dirs, files in os.walk(root):
             here = Path(folder)
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in excluded)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _real(here / d) not in excluded)
             for f in sorted(files):
                 p = here / f
                 fmt = format_name(p, None)
@@ -208,6 +231,8 @@ def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[It
                 elif mp.is_file() and format_name(mp, None):
                     add(mp, os.path.relpath(mp, root), resolve_format(mp.name))
         else:
+            if p.is_symlink() or p.exists():
+                _regular(p)  # a link loop, a FIFO, a device: refused with its reason
             items.append(Item(arg, p.name, "txt", "no such file or folder"))
     return items, skipped
 
