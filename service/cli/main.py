@@ -59,7 +59,7 @@ def common_options(f):
         click.option("--ignore-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="A project ignore list: one code a line ('CODE' or 'CODE flagged text'), # comments."),
         click.option("--encoding", default=None, help="Input encoding (default UTF-8, BOM honoured)."),
-        click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=int,
+        click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(min=1),
                      help="Refuse inputs larger than this."),
         click.option("--stdin-filename", default=None,
                      help="The name of what standard input holds: its suffix gives the format (a.md)."),
@@ -100,6 +100,8 @@ def read_input(path: str, max_bytes: int, stdin_filename: str | None = None) -> 
             raise MtcleanError(f"{path}: no such file")
         if p.is_dir():
             raise MtcleanError(f"{path}: is a directory; give files (folders come with batch cleaning)")
+        if not p.is_file():  # a FIFO blocks until a writer comes; a device never ends
+            raise MtcleanError(f"{path}: not a regular file (a FIFO, socket or device); not read")
         try:
             with p.open("rb") as fh:
                 data = fh.read(max_bytes + 1)
