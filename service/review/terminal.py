@@ -125,6 +125,7 @@ def walk(text: str, edits: list[reviewing.ReviewEdit], answers: TextIO, out: Tex
         answer, replacement = _ask(e, answers, out)
         if answer == "quit":
             tally["skip"] += len(asked) - n + 1
+            tally["quit"] = 1
             break
         tally[answer] += 1
         if answer != "skip":
@@ -184,9 +185,14 @@ def review_command(ctx, path, output, in_place, show_diff, ask_all, context_char
             original = data.decode("utf-8", "replace")
             reviewed = out_bytes.decode("utf-8", "replace")
         body = reviewing.diff(original, reviewed, name, written) if show_diff else reviewed
-        if in_place:
+        if in_place and tally.get("quit") and not decisions:
+            # q or the end of the answers before any decision: the file stays as it was
+            click.echo(f"mtclean: nothing decided; {path} left unchanged", file=err)
+        elif in_place:
+            backup = path.with_name(path.name + ".mtclean.bak")
+            _write_out(backup, data)  # the file as it was, before the rewrite
             _write_out(path, doc.text if out_bytes is None else out_bytes)
-            click.echo(f"mtclean: {path} rewritten", file=err)
+            click.echo(f"mtclean: {path} rewritten (the original kept in {backup})", file=err)
         elif output:
             _write_out(output, body if (show_diff or out_bytes is None) else out_bytes)
             click.echo(f"mtclean: written to {output}", file=err)
