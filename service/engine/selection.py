@@ -114,6 +114,26 @@ def read_ignore_file(path: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str],
     return tuple(dict.fromkeys(plain)), tuple(dict.fromkeys(pairs))
 
 
+def filter_file(result: Any, options: Any) -> Any:
+    """A FileResult without the file-level flags (bilingual and l10n checks, which the engine
+    does not find) that ``options``' selection drops; its counts follow."""
+    selection = Selection(options.select, options.ignore, options.ignore_texts)
+    if not selection or not result.edits:
+        return result
+    kept = [fe for fe in result.edits if fe.origin is not None or selection.keeps(fe.edit)]
+    if len(kept) == len(result.edits):
+        return result
+    by_cat: dict[str, dict[str, int]] = {}
+    for fe in kept:
+        c = by_cat.setdefault(fe.edit.category, {"applied": 0, "suggested": 0})
+        c["applied" if fe.applied else "suggested"] += 1
+    result.edits = kept
+    result.applied = sum(1 for fe in kept if fe.applied)
+    result.suggestions = len(kept) - result.applied
+    result.by_category = by_cat
+    return result
+
+
 class SelectingCleaner(Cleaner):
     """A cleaner whose passes' finds go through a :class:`Selection` before they are resolved and
     applied, with the termbase's findings (:mod:`service.passes.terms`) added when it has one."""

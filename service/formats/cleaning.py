@@ -315,13 +315,15 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
     extra = bilingual.source_names(segments)
     joined = _Joined(segments)
     result = clean_text(joined.text, engine, extra)
-    result = suppress.silence(result, joined, suppress.file_regions(data, fmt, module.BINARY, encoding, name))
+    regions = suppress.file_regions(data, fmt, module.BINARY, encoding, name)  # inline ignores
+    result = suppress.silence(result, joined, regions)
     changes, report, taken = map_edits(joined, result, module.PARAGRAPHS, detail)
     del joined
     for k, seg in enumerate(segments):
         report.extend(replace(_report(f, seg, f.start, False, seg_index=k), origin=None) for f in bilingual.flags(seg))
     for k, f in l10n.file_flags(segments, fmt):  # pofilter/Weblate-style checks (service.passes.l10n)
         report.append(replace(_report(f, segments[k], f.start, False, seg_index=k), origin=None))
+    report = suppress.drop_flags(report, regions)
     output = module.rebuild(data, changes, encoding=encoding, name=name) if any(changes) else data
     if detail and not module.BINARY:
         _place_in_file(report, segments, fmt, data, encoding, name)

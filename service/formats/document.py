@@ -55,4 +55,8 @@ def clean_document(data: bytes | str, *, filename: str | Path | None = None, for
     name = str(filename) if filename is not None else "text"
     result = clean_file(raw, fmt, engine or engine_for(options), encoding, name, detail)
     result.format = fmt
+    if options.select or options.ignore or options.ignore_texts:  # also the file-level flags
+        from service.engine.selection import filter_file
+
+        result = filter_file(result, options)
     return result

@@ -133,3 +133,12 @@ def file_regions(data: bytes, fmt: str, binary: bool, encoding: str | None, name
     except Exception:  # noqa: BLE001 - the format's own reader reports a bad file
         return []
     return regions(text, fmt)
+
+
+def drop_flags(report: list[Any], found: list[Region]) -> list[Any]:
+    """The file-level flags (bilingual and l10n checks: report entries with no engine edit)
+    that no region silences; the engine's edits were silenced before."""
+    if not found:
+        return report
+    return [fe for fe in report if fe.origin is not None or not fe.line
+            or not any(r.silences(fe.edit, fe.line) for r in found)]

@@ -166,3 +166,17 @@ def test_api_options_select_and_ignore(client):
     assert ignored["edits"] and not any(e["rule_id"].startswith("vi.") for e in ignored["edits"])
     selected = client.post("/v1/check", json={"text": text, "options": {"select": ["vi."]}}).get_json()
     assert selected["edits"] and all(e["rule_id"].startswith("vi.") for e in selected["edits"])
+
+
+PO_FLAGS = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            '# mtclean: ignore l10n.placeholder-missing\nmsgid "Có %s tệp."\nmsgstr "There are files."\n\n'
+            'msgid "Có %d người."\nmsgstr "There are people."\n')
+
+
+def test_file_level_checks_follow_ignores_too():
+    res = clean_document(PO_FLAGS, filename="a.po", options=CleanOptions(grammar=False))
+    flagged = [fe for fe in res.edits if fe.rule_id == "l10n.placeholder-missing"]
+    assert len(flagged) == 1 and "người" in flagged[0].segment  # the first entry's comment silences it there
+    res = clean_document(PO_FLAGS, filename="a.po", options=CleanOptions(grammar=False, ignore=["l10n."]))
+    assert not any(fe.rule_id.startswith("l10n.") for fe in res.edits)
+    assert res.suggestions == sum(1 for fe in res.edits if not fe.applied)
