@@ -50,6 +50,9 @@ FINAL = ("done", "failed")
 T = TypeVar("T")
 
 
+MAX_HISTORY = 20_000  # decision history entries kept per job (the newest)
+
+
 def job_key(job_id: str, *parts: object) -> str:
     """The key of a job's record, or of one of its parts (``job_key(id, "chunk", 3)``)."""
     return ":".join([f"{PREFIX}job:{job_id}", *map(str, parts)])
@@ -332,6 +335,7 @@ class Store:
                             pipe.hset(dkey, eid, json.dumps(after, ensure_ascii=False))
                     if log:
                         pipe.rpush(hkey, *log)
+                        pipe.ltrim(hkey, -MAX_HISTORY, -1)  # bounded: the newest entries
                     for k in (dkey, hkey, job_key(job_id), text_key(job_id), result_key(job_id)):
                         pipe.expire(k, self.ttl)
                     pipe.execute()
@@ -339,6 +343,14 @@ class Store:
                 except redis.WatchError:
                     continue
         raise ServiceUnavailable("too many concurrent decisions on this job; retry")
+
+    @_redis_errors
+    def history_page(self, job_id: str, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Entries ``offset`` .. ``offset + limit`` of the job's history (oldest first), and the total."""
+        hkey = history_key(job_id)
+        total = int(self.redis.llen(hkey))
+        raw = self.redis.lrange(hkey, offset, offset + limit - 1) if offset < total else []
+        return [json.loads(x) for x in raw], total
 
     @_redis_errors
     def history(self, job_id: str, edit_id: str | None = None) -> list[dict[str, Any]]:
