@@ -25,7 +25,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from service import settings
 from service.core.offsets import Utf16Index
@@ -44,6 +44,8 @@ from service.web.api import _api_key, _authenticate, _load, _store
 bp = Blueprint("review_api", __name__, url_prefix="/v1")
 bp.before_request(_authenticate)
 FORMATS = ("text", "original", "diff", "json")
+MAX_BULK_IDS = 10_000  # ids in one bulk decision (issue 14 item 8)
+HISTORY_PAGE = 1_000  # history entries per page (?offset=&limit=)
 
 
 class Decision(BaseModel):
@@ -62,7 +64,12 @@ class Bulk(BaseModel):
     rule_id: str | None = None
     category: str | None = None
     tier: Literal["auto", "suggest"] | None = None
-    ids: list[str] | None = None
+    ids: list[str] | None = Field(default=None, max_length=MAX_BULK_IDS)
+
+    @field_validator("ids")
+    @classmethod
+    def _distinct(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else list(dict.fromkeys(v))  # each edit once
 
     @model_validator(mode="after")
     def _one_selector(self) -> Bulk:
@@ -246,7 +253,16 @@ def decide_bulk(job_id: str) -> Response:
 def history(job_id: str) -> Response:
     """Every decision and undo of the job, oldest first (``at``: Unix time; ``by``: key fingerprint)."""
     Review(job_id)
-    return jsonify({"job_id": job_id, "history": _store().history(job_id)})
+    try:
+        offset = int(request.args.get("offset", 0))
+        limit = int(request.args.get("limit", HISTORY_PAGE))
+    except ValueError:
+        raise InvalidOptions("offset and limit are whole numbers") from None
+    if offset < 0 or not 1 <= limit <= HISTORY_PAGE:
+        raise InvalidOptions(f"offset >= 0 and 1 <= limit <= {HISTORY_PAGE}")
+    page, total = _store().history_page(job_id, offset, limit)
+    nxt = offset + len(page) if offset + len(page) < total else None
+    return jsonify({"job_id": job_id, "history": page, "total": total, "offset": offset, "next_offset": nxt})
 
 
 def _filenames(name: str) -> dict[str, str]:
