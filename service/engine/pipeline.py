@@ -209,8 +209,9 @@ class Cleaner:
                 pass
 
     def _finders(self) -> dict[str, Callable[[Document], list[Edit]]]:
-        finders = {"debris": debris.find, "punctuation": punctuation.find, "names": names.find,
-                   "phrases": self.matcher.find, "source": source_pass.find}
+        finders: dict[str, Callable[[Document], list[Edit]]] = {
+            "debris": debris.find, "punctuation": punctuation.find, "names": names.find,
+            "phrases": self.matcher.find, "source": source_pass.find}
         for info in registry.all_passes():  # passes registered later (l10n): their find(doc)
             if info.name not in finders and not info.builder and not info.needs_server:
                 finders[info.name] = info.load()

@@ -46,7 +46,8 @@ class _Str:
 def _decode(text: str, i: int) -> tuple[str, list[int], int]:
     """The string literal whose opening quote is at ``i``: its value, the file offset of each
     character (plus the end), and the offset after the closing quote."""
-    out, offs = [], []
+    out: list[str] = []
+    offs: list[int] = []
     j = i + 1
     while True:
         ch = text[j]
