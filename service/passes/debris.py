@@ -17,6 +17,8 @@
 """
 from __future__ import annotations
 
+from typing import Callable, Iterator
+
 import regex
 
 from service.core.document import Document, Paragraph
@@ -60,10 +62,50 @@ _ASKS = regex.compile(r"\b(?:subscribe|subscribing|like and share|like, share|hi
 _MARKER = regex.compile(r"\[(?:ad_\d+|ads?|advert|embed|/embed|related[_ ]posts?|sc[_ ]\w+)\]", regex.IGNORECASE)
 _LATIN = regex.compile(r"[\p{Latin}]")
 _LETTER = regex.compile(r"\p{L}")
+_NOT_LETTER = regex.compile(r"\P{L}+")
+_NOT_LATIN = regex.compile(r"[^\p{Latin}]+")
 _AT_SENTENCE_START = regex.compile(r"(?:^|[.!?…][\"”’)]?\s+)$")
 # a sentence end: a stop followed by a capital or the end (a stop before a lower-case word is
 # an MT split that the punctuation pass removes, so it must not change the decision here)
 _SENTENCE_END = regex.compile(r"[.!?…][\"”’)]?(?:\s+[\p{Lu}\d\"“]|\s*$)")
+
+
+# The words every _PROMPT / _SIGN_OFF match starts with (lower case): the text is searched for
+# them with str.find, and the pattern is tried only where one stands (a case-insensitive
+# alternation scanned over the whole text costs ~50 ns a character).
+_PROMPT_KEYS = ("click", "tap", "touch", "read", "see", "continue", "share", "follow", "subscribe", "watch")
+_SIGN_OFF_KEYS = ("thank", "please", "don", "remember", "be sure", "subscribe")
+
+
+def _lowered(text: str) -> str | None:
+    """``text`` in lower case, position for position, or None when lower-casing changes a length
+    or the text holds a character the patterns' case folding matches to a keyword letter that
+    lower() does not give (the long s)."""
+    low = text.lower()
+    return low if len(low) == len(text) and "\u017f" not in text else None
+
+
+def _keyed_finditer(pattern: "regex.Pattern[str]", keys: tuple[str, ...], text: str, low: str | None,
+                    lo: int, hi: int) -> Iterator["regex.Match[str]"]:
+    """``pattern.finditer(text, lo, hi)`` for a pattern whose matches all start with one of
+    ``keys`` (case-insensitively): the same matches, tried only where a key stands."""
+    if low is None:
+        yield from pattern.finditer(text, lo, hi)
+        return
+    starts: set[int] = set()
+    for key in keys:
+        i = low.find(key, lo, hi)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(key, i + 1, hi)
+    done = lo
+    for i in sorted(starts):
+        if i < done:
+            continue
+        m = pattern.match(text, i, hi)
+        if m is not None:
+            yield m
+            done = max(m.end(), i + 1)
 
 
 def _remove_paragraph(doc: Document, para: Paragraph) -> tuple[int, int]:
@@ -180,12 +222,16 @@ def _marker(doc: Document, m: regex.Match[str]) -> Edit | None:
                  "page the text was copied from.")
 
 
-def _source_script_headline(doc: Document, para: Paragraph, latin_share: float) -> Edit | None:
-    """A short paragraph in a non-Latin script in an English text: a headline left untranslated."""
-    if len(para.text) > 200 or latin_share < 0.8 or para.text.rstrip()[-1:] in ".!?…。！？»”\"":
+def _source_script_headline(doc: Document, para: Paragraph, latin_share: Callable[[], float]) -> Edit | None:
+    """A short paragraph in a non-Latin script in an English text: a headline left untranslated.
+    ``latin_share()``: the document's share of Latin letters, asked for only when the paragraph
+    itself qualifies (it costs a scan of the document)."""
+    if len(para.text) > 200 or para.text.rstrip()[-1:] in ".!?…。！？»”\"":
         return None  # a headline has no closing stop; a quoted sentence or proverb has one
     letters = _LETTER.findall(para.text)
     if len(letters) < 2 or _LATIN.search(para.text) and len(_LATIN.findall(para.text)) > len(letters) / 5:
+        return None
+    if latin_share() < 0.8:
         return None
     start, end = _remove_paragraph(doc, para)
     return _edit(doc, start, end, "source-script-line", Tier.SUGGEST,
@@ -195,29 +241,36 @@ def _source_script_headline(doc: Document, para: Paragraph, latin_share: float) 
 
 def _latin_share(doc: Document) -> float:
     sample = doc.text if len(doc.text) < 200_000 else doc.text[:100_000] + doc.text[-100_000:]
-    letters = len(_LETTER.findall(sample))
-    return len(_LATIN.findall(sample)) / letters if letters else 0.0
+    # counted by deleting what is not a letter (one string, not a list of one per letter)
+    letters = len(_NOT_LETTER.sub("", sample))
+    return len(_NOT_LATIN.sub("", sample)) / letters if letters else 0.0
 
 
 def find(doc: Document) -> list[Edit]:
     """Every debris edit in ``doc``."""
     edits: list[Edit] = []
     whole_paragraph: set[int] = set()
-    share = None
+    share: list[float] = []
+
+    def latin_share() -> float:
+        if not share:
+            share.append(_latin_share(doc))
+        return share[0]
+
     for para in doc.paragraphs:
         edit = _label_line(doc, para) or _caption(doc, para)
         if edit is None and not para.text.isascii():
-            share = _latin_share(doc) if share is None else share
-            edit = _source_script_headline(doc, para, share)
+            edit = _source_script_headline(doc, para, latin_share)
         if edit:
             edits.append(edit)
             whole_paragraph.add(para.start)
+    low = _lowered(doc.text)
     for lo, hi in doc.ranges():
-        for m in _PROMPT.finditer(doc.text, lo, hi):
+        for m in _keyed_finditer(_PROMPT, _PROMPT_KEYS, doc.text, low, lo, hi):
             at = doc.paragraph_at(m.start())
             if at is not None and at.start not in whole_paragraph:
                 edits.extend(_prompt(doc, m))
-        for m in _SIGN_OFF.finditer(doc.text, lo, hi):
+        for m in _keyed_finditer(_SIGN_OFF, _SIGN_OFF_KEYS, doc.text, low, lo, hi):
             at = doc.paragraph_at(m.start())
             if at is not None and at.start not in whole_paragraph:
                 edit = _sign_off(doc, m)
