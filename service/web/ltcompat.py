@@ -8,8 +8,9 @@ language-tool-python's ``remote_server``) can use mtclean as their server.
 in LanguageTool's JSON shape (:mod:`service.reporting.ltmatches`): mtclean's findings (rule packs,
 names, punctuation, debris) and its grammar pass's LanguageTool matches, merged and de-duplicated.
 
-* ``language``: ``auto``, ``en`` or an English variant (``en-GB``...) is checked by mtclean; any
-  other language is passed on to the LanguageTool server mtclean uses, when there is one (else 400).
+* ``language``: ``en`` or an English variant (``en-GB``...) is checked by mtclean; any other
+  language is passed on to the LanguageTool server mtclean uses, when there is one (else 400);
+  ``auto`` is English unless most words are not common English words (then passed on).
 * ``motherTongue``: the source language of the machine translation (``vi``, ``zh``...): only
   that language's rule packs run (without it, every pack runs).
 * ``disabledRules`` / ``disabledCategories`` drop findings; with ``enabledOnly=true`` only the
@@ -76,9 +77,32 @@ def _software() -> dict[str, Any]:
             "premiumHint": "", "status": "", "mtcleanVersion": mine}
 
 
+def looks_english(text: str, sample: int = 120) -> bool:
+    """True when most words of ``text`` (its first ``sample`` words) are more frequent in English
+    than in the languages LanguageTool's other modules check (wordfreq): ``language=auto`` text
+    that is not English is passed on to LanguageTool."""
+    import regex
+    from wordfreq import zipf_frequency
+
+    words = [w.lower() for w in regex.findall(r"\p{L}+", text)[:sample]]
+    if len(words) < 8:  # too short to tell (names weigh too much): English, mtclean's own language
+        return True
+    english = 0
+    for w in words:
+        en = zipf_frequency(w, "en")
+        if en > 0 and en >= max(zipf_frequency(w, lang) for lang in _OTHERS) - 0.3:
+            english += 1
+    return english / len(words) >= 0.5
+
+
+_OTHERS = ("de", "fr", "es", "pt", "it", "nl", "ca", "pl", "ru", "uk")
+
+
 def _variant(language: str, text: str) -> str | None:
     """The English variant to check in, or None when the language is not English."""
     lang = language.strip()
+    if lang.casefold() == "auto" and not looks_english(text) and _lt_url() is not None:
+        return None
     if lang.casefold() in ("auto", "en"):
         from service.passes.grammar.variant import language_for
 

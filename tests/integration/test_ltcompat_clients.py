@@ -78,3 +78,11 @@ def test_another_language_is_passed_on_to_languagetool(mtclean_url):
     assert r.json()["matches"]
     langs = httpx.get(f"{mtclean_url}/v2/languages", timeout=30).json()
     assert "es" in {x["code"] for x in langs}
+
+
+def test_auto_with_another_language_is_passed_on(mtclean_url):
+    r = httpx.post(f"{mtclean_url}/v2/check", data={"text": "Esto es una una prueba de la casa grande y bonita.",
+                                                    "language": "auto"}, timeout=60)
+    assert r.status_code == 200
+    assert r.json()["language"]["code"].startswith("es") or r.json()["language"]["detectedLanguage"]["code"] \
+        .startswith("es")

@@ -117,3 +117,10 @@ def test_api_key_may_come_as_the_apikey_field(app):
     c = app.test_client()
     assert c.post("/v2/check", data={"text": VI, "language": "en-US"}).status_code == 401
     assert c.post("/v2/check", data={"text": VI, "language": "en-US", "apiKey": "sekret"}).status_code == 200
+
+
+def test_auto_tells_english_from_other_languages():
+    from service.web.ltcompat import looks_english
+
+    assert looks_english("The functional forces are investigating the cause of the fire.")
+    assert not looks_english("Das ist ein Satz, den niemand auf Englisch schreiben würde, weil er deutsch ist.")
