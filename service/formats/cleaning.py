@@ -301,7 +301,7 @@ def _add_passes(acc: dict[str, PassStatus], passes: dict[str, PassStatus]) -> No
 
 
 def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = None,
-               name: str = "input", detail: bool = True) -> FileResult:
+               name: str = "input", detail: bool = True, terms: tuple[tuple[str, str, str], ...] = ()) -> FileResult:
     """Clean the translatable text of ``data`` (a file in format ``fmt``); without ``detail``
     the edits are counted but not listed."""
     if fmt == "txt" and len(data) > LARGE_CHARS:
@@ -323,6 +323,11 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
         report.extend(replace(_report(f, seg, f.start, False, seg_index=k), origin=None) for f in bilingual.flags(seg))
     for k, f in l10n.file_flags(segments, fmt):  # pofilter/Weblate-style checks (service.passes.l10n)
         report.append(replace(_report(f, segments[k], f.start, False, seg_index=k), origin=None))
+    if terms:  # a termbase's source -> English pairs against each segment's source
+        from service.passes.terms import segment_flags
+
+        for k, f in segment_flags(segments, terms):
+            report.append(replace(_report(f, segments[k], f.start, False, seg_index=k), origin=None))
     report = suppress.drop_flags(report, regions)
     output = module.rebuild(data, changes, encoding=encoding, name=name) if any(changes) else data
     if detail and not module.BINARY:

@@ -53,7 +53,7 @@ def clean_document(data: bytes | str, *, filename: str | Path | None = None, for
     raw = data.encode("utf-8") if isinstance(data, str) else data
     encoding = None if isinstance(data, str) else options.encoding
     name = str(filename) if filename is not None else "text"
-    result = clean_file(raw, fmt, engine or engine_for(options), encoding, name, detail)
+    result = clean_file(raw, fmt, engine or engine_for(options), encoding, name, detail, terms=options.terms)
     result.format = fmt
     if options.select or options.ignore or options.ignore_texts:  # also the file-level flags
         from service.engine.selection import filter_file

@@ -58,3 +58,24 @@ class TermChecker:
                                         f"The source has '{term}': the termbase translates it '{preferred}', "
                                         "which this paragraph does not use.", SOURCE, NAME))
         return out
+
+
+def segment_flags(segments: Iterable[object], terms: Iterable[tuple[str, str, str]]) -> list[tuple[int, Edit]]:
+    """``(segment index, terms.missing flag)`` for bilingual segments (PO, XLIFF, TMX) whose
+    source has a termbase source term while the target lacks its English term."""
+    pairs = [(t, p) for kind, t, p in terms if kind == "pair" and t.strip()]
+    out: list[tuple[int, Edit]] = []
+    if not pairs:
+        return out
+    for k, seg in enumerate(segments):
+        source, text = getattr(seg, "source", None), getattr(seg, "text", "")
+        if not source or not text.strip():
+            continue
+        stripped = text.strip()
+        a = text.find(stripped)
+        for term, preferred in pairs:
+            if term.casefold() in source.casefold() and preferred.casefold() not in text.casefold():
+                out.append((k, Edit(a, a + len(stripped), stripped, (stripped,), "terms.missing", CATEGORY,
+                                    Tier.SUGGEST, f"The source has '{term}': the termbase translates it "
+                                    f"'{preferred}', which this segment does not use.", SOURCE, NAME)))
+    return out

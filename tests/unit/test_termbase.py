@@ -102,3 +102,15 @@ def test_cli_termbase_csv(tmp_path, monkeypatch):
 def test_unreadable_termbase_is_an_error(tmp_path):
     r = CliRunner().invoke(cli, ["check", "--no-grammar", "--termbase", str(tmp_path / "none.csv"), "-"], input="x\n")
     assert r.exit_code != 0 and "termbase" in r.output
+
+
+def test_termbase_pairs_checked_against_po_sources(tmp_path):
+    p = tmp_path / "terms.csv"
+    p.write_text(CSV, encoding="utf-8")
+    po = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+          'msgid "Lực lượng chức năng đã đến."\nmsgstr "The police arrived."\n\n'
+          'msgid "Lực lượng chức năng đã đi."\nmsgstr "The authorities left."\n')
+    opts = CleanOptions.from_cli(no_grammar=True, termbase=p)
+    res = clean_document(po, filename="vi.po", options=opts)
+    missing = [fe for fe in res.edits if fe.rule_id == "terms.missing"]
+    assert len(missing) == 1 and "đến" in missing[0].segment and not missing[0].applied
