@@ -127,10 +127,12 @@ class Store:
     # -- jobs ------------------------------------------------------------------------------
     @_redis_errors
     def create_job(self, job_id: str, text: str, name: str, options: dict[str, Any],
-                   chunk_chars: int) -> dict[str, Any]:
+                   chunk_chars: int, owner: str | None = None) -> dict[str, Any]:
         now = time.time()
         record = {"state": "queued", "created": now, "updated": now, "name": name,
                   "options": json.dumps(options), "chunk_chars": chunk_chars, "progress_total": 1}
+        if owner:  # the fingerprint of the API key that created it (keys own their jobs)
+            record["owner"] = owner
         pipe = self.redis.pipeline()
         pipe.hset(job_key(job_id), mapping=record)
         pipe.expire(job_key(job_id), self.ttl)
