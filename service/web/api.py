@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -199,18 +200,66 @@ def _api_key() -> str | None:
     return request.headers.get("X-API-Key")
 
 
-def _rate_key() -> str:
+def _fingerprint(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _valid_key() -> str | None:
+    """The request's API key when the service has keys and it is one of them."""
+    keys = settings.api_keys(current_app.config.get("API_KEYS"))
     key = _api_key()
-    return f"key:{hashlib.sha256(key.encode()).hexdigest()[:16]}" if key else f"addr:{get_remote_address()}"
+    return key if keys and key in keys else None
 
 
-@bp.before_request
-def _authenticate() -> None:
+def _rate_key() -> str:
+    """Rate limits count per authenticated key, else per client address (a made-up key per
+    request does not open a new bucket)."""
+    key = _valid_key()
+    return f"key:{_fingerprint(key)}" if key else f"addr:{get_remote_address()}"
+
+
+def _owner() -> str | None:
+    """Who owns the jobs this request creates or reads: the key's fingerprint (None without keys)."""
+    key = _valid_key()
+    return f"key:{_fingerprint(key)}" if key else None
+
+
+AUTH_FAILURES_PER_MINUTE = 20
+
+
+def _auth_failed() -> None:
+    """Count a failed authentication per client address; over the limit: 429 (no guessing)."""
+    from werkzeug.exceptions import TooManyRequests
+
+    limit = int(current_app.config.get("AUTH_FAILURES_PER_MINUTE", AUTH_FAILURES_PER_MINUTE))
+    r = _store().redis
+    k = f"mtclean:authfail:{get_remote_address()}:{int(time.time() // 60)}"
+    try:
+        pipe = r.pipeline()
+        pipe.incr(k)
+        pipe.expire(k, 120)
+        n = int(pipe.execute()[0])
+    except Exception:  # noqa: BLE001 - Redis down: the 401 still stands
+        return
+    if n > limit:
+        exc = TooManyRequests(f"{limit} failed authentications per minute")
+        exc.retry_after = 60  # type: ignore[attr-defined]
+        raise exc
+
+
+def authenticate() -> None:
+    """401 without a valid key (when the service has keys); failed attempts are rate limited."""
     keys = settings.api_keys(current_app.config.get("API_KEYS"))
     if not keys or request.endpoint == "api.openapi":
         return
     if _api_key() not in keys:
+        _auth_failed()
         raise Unauthorized("a valid API key is needed: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
+
+
+@bp.before_request
+def _authenticate() -> None:
+    authenticate()
 
 
 def _store() -> Store:
@@ -256,7 +305,7 @@ def submit_job() -> tuple[Response, int]:
         raise InvalidOptions("Idempotency-Key must be 1 to 255 printable characters")
     _require_worker()
     job_id = new_job_id()
-    job = store.create_job(job_id, text, name, options, int(current_app.config["CHUNK_CHARS"]))
+    job = store.create_job(job_id, text, name, options, int(current_app.config["CHUNK_CHARS"]), owner=_owner())
     if idem is not None:
         digest = hashlib.sha256(json.dumps([text, name, options], sort_keys=True).encode()).hexdigest()
         held = store.claim_idempotency(_rate_key(), idem, job_id, digest)
@@ -290,7 +339,7 @@ def submit_job() -> tuple[Response, int]:
 
 def _load(job_id: str) -> dict[str, Any]:
     job = _store().get_job(job_id)
-    if job is None:
+    if job is None or job.get("owner", _owner()) != _owner():  # another key's job: as unknown
         raise JobNotFound(f"no job {job_id!r} (unknown, or older than the time to live)")
     return job
 
@@ -304,10 +353,21 @@ def get_job(job_id: str) -> Response:
     except ValueError:
         raise InvalidOptions("wait must be a number of seconds") from None
     job = _load(job_id)
-    deadline = time.monotonic() + max(0.0, wait)
-    while job["state"] not in FINAL and time.monotonic() < deadline:
-        _store().wait_finished(job_id, deadline - time.monotonic())
-        job = _load(job_id)
+    if job["state"] in FINAL or wait <= 0:
+        return jsonify(_job_view(job_id, job))
+    # long polls share a few slots per process, so they can never hold every thread: without a
+    # free slot the answer comes at once (the client polls again)
+    slots = current_app.extensions.setdefault(
+        "mtclean_wait_slots", threading.BoundedSemaphore(int(current_app.config.get("LONG_POLLS", 4))))
+    if not slots.acquire(blocking=False):
+        return jsonify(_job_view(job_id, job))
+    try:
+        deadline = time.monotonic() + max(0.0, wait)
+        while job["state"] not in FINAL and time.monotonic() < deadline:
+            _store().wait_finished(job_id, deadline - time.monotonic())
+            job = _load(job_id)
+    finally:
+        slots.release()
     return jsonify(_job_view(job_id, job))
 
 
@@ -441,7 +501,8 @@ class _StoreCollector:
 
 @ops.get("/metrics")
 def metrics() -> Response:
-    """Prometheus text format."""
+    """Prometheus text format (a valid API key needed when the service has keys)."""
+    authenticate()
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_StoreCollector(_store(), [current_app.config["QUEUE"]]))  # type: ignore[arg-type]
     return Response(generate_latest(registry), mimetype="text/plain; version=0.0.4")
