@@ -56,7 +56,10 @@ def _has_api_key() -> bool:
 
 def check() -> None:
     """Raise :class:`CrossSiteRequest` for a browser's state-changing request without the token."""
-    if request.method in SAFE_METHODS or _has_api_key() or request.blueprint == "ltcompat":
+    # an API key skips the token only for clients without the page's cookie: a browser session
+    # (the cookie) is checked whatever Authorization header comes with it
+    api_client = _has_api_key() and request.cookies.get(COOKIE) is None
+    if request.method in SAFE_METHODS or api_client or request.blueprint == "ltcompat":
         return  # /v2 (LanguageTool's API) changes nothing: editors' add-ons call it from their own origin
     origin = request.headers.get("Origin")
     site = request.headers.get("Sec-Fetch-Site")
