@@ -14,6 +14,7 @@ reference, never the traceback.  Run it with
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from typing import Any
 
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     review.init_app(app)
     ltcompat.init_app(app)
     app.after_request(security_headers)
+    app.before_request(check_host)
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
@@ -64,6 +66,34 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
             "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; base-uri 'none'; form-action 'none'; " \
                "frame-ancestors 'none'"
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def allowed_hosts(config: Any) -> tuple[str, ...]:
+    """ALLOWED_HOSTS (config) or MTCLEAN_ALLOWED_HOSTS (comma-separated; ``*`` any host,
+    ``.example.org`` the domain and its subdomains); loopback names by default."""
+    raw = config.get("ALLOWED_HOSTS") or os.environ.get("MTCLEAN_ALLOWED_HOSTS") or ""
+    hosts = [h.strip().lower() for h in (raw.split(",") if isinstance(raw, str) else raw) if h.strip()]
+    return tuple(hosts) or LOOPBACK_HOSTS
+
+
+def check_host() -> Response | None:
+    """A Host header not in the allow-list is a 400 (DNS rebinding: another name resolving here)."""
+    from flask import current_app, request
+
+    allowed = current_app.extensions.get("mtclean_hosts")
+    if allowed is None:
+        allowed = current_app.extensions["mtclean_hosts"] = allowed_hosts(current_app.config)
+    if "*" in allowed:
+        return None
+    host = (request.host or "").lower()
+    name = host[1:].split("]", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0] if host.count(":") == 1 \
+        else host
+    if name in allowed or any(a.startswith(".") and (name.endswith(a) or name == a[1:]) for a in allowed):
+        return None
+    return error_response(400, "bad_host", f"the Host {host!r} is not served here; add it to MTCLEAN_ALLOWED_HOSTS")
 
 
 def security_headers(resp: Response) -> Response:
