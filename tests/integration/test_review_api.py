@@ -281,14 +281,19 @@ def test_the_later_reviewer_wins_and_the_history_keeps_both(service_stack):
     alice, bob = {"X-API-Key": "alice-key"}, {"Authorization": "Bearer bob-key"}
     job_id = finished_job(client, headers=alice)
     assert client.get(f"/v1/jobs/{job_id}/edits").status_code == 401
-    eid = by_rule(client.get(f"/v1/jobs/{job_id}/edits", headers=bob).json, "wc.convoy-ran")[0]["id"]
+    # keys own their jobs (issue 14 item 7): bob's key cannot read or change alice's job
+    assert client.get(f"/v1/jobs/{job_id}/edits", headers=bob).status_code == 404
+    assert client.get(f"/v1/jobs/{job_id}", headers=bob).status_code == 404
+    eid = by_rule(client.get(f"/v1/jobs/{job_id}/edits", headers=alice).json, "wc.convoy-ran")[0]["id"]
+    assert client.post(f"/v1/jobs/{job_id}/edits/{eid}", json={"decision": "accept"}, headers=bob).status_code == 404
     assert client.post(f"/v1/jobs/{job_id}/edits/{eid}", json={"decision": "accept"}, headers=alice).status_code == 200
-    out = client.post(f"/v1/jobs/{job_id}/edits/{eid}", json={"decision": "reject"}, headers=bob).json
+    out = client.post(f"/v1/jobs/{job_id}/edits/{eid}", json={"decision": "reject"},
+                      headers={"Authorization": "Bearer alice-key"}).json
     fingerprint = lambda k: "key:" + hashlib.sha256(k.encode()).hexdigest()[:12]
-    assert out["edit"]["decision"] == "reject" and out["edit"]["decided_by"] == fingerprint("bob-key")
+    assert out["edit"]["decision"] == "reject" and out["edit"]["decided_by"] == fingerprint("alice-key")
     history = client.get(f"/v1/jobs/{job_id}/edits/{eid}", headers=alice).json["history"]
     assert [(h["decision"], h["by"]) for h in history] == [("accept", fingerprint("alice-key")),
-                                                            ("reject", fingerprint("bob-key"))]
+                                                            ("reject", fingerprint("alice-key"))]
     assert history[0]["at"] <= history[1]["at"]
     raw = app.extensions["mtclean_store"].redis.lrange(f"mtclean:job:{job_id}:history", 0, -1)
     assert not any("alice-key" in x or "bob-key" in x for x in raw)  # keys are never stored
@@ -439,10 +444,13 @@ def test_state_changing_requests_from_other_sites_are_refused(client):
     error_of(client.post(url, json=body, headers=same), 403, "csrf_failed")  # no token header
     error_of(client.post(url, json=body, headers={**same, "X-CSRF-Token": "x" * 43}), 403, "csrf_failed")
     assert client.post(url, json=body, headers={**same, "X-CSRF-Token": token}).status_code == 200
+    # an API key does not excuse a browser session (it has the cookie) from the token (issue 14.7)
+    error_of(client.post(url, json={"decision": "reject"}, headers={"Origin": "https://evil.example",
+                                                                     "X-API-Key": "k"}), 403, "csrf_failed")
+    client.delete_cookie("mtclean_csrf")
     # API clients: with an API key, or no browser at all
     assert client.post(url, json={"decision": "reject"}, headers={"Origin": "https://evil.example",
                                                                   "X-API-Key": "k"}).status_code == 200
-    client.delete_cookie("mtclean_csrf")
     assert client.post(url, json={"decision": "undo"}).status_code == 200
 
 
