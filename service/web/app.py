@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ltcompat.init_app(app)
     app.after_request(security_headers)
     app.before_request(check_host)
+    app.before_request(buffer_chunked_body)
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
@@ -94,6 +95,39 @@ def check_host() -> Response | None:
     if name in allowed or any(a.startswith(".") and (name.endswith(a) or name == a[1:]) for a in allowed):
         return None
     return error_response(400, "bad_host", f"the Host {host!r} is not served here; add it to MTCLEAN_ALLOWED_HOSTS")
+
+
+def buffer_chunked_body() -> Response | None:
+    """A chunked body (no Content-Length) is read here up to MAX_CONTENT_LENGTH: over it, 413
+    (it was cut at the limit and half a document cleaned); within it, the request goes on as if
+    it had a Content-Length, so chunked JSON, text and multipart parse as usual (issue 14 item 4)."""
+    import io
+
+    from flask import current_app, request
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    env = request.environ
+    chunked = "chunked" in env.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if request.method not in ("POST", "PUT", "PATCH") or not (
+            chunked or (not env.get("CONTENT_LENGTH") and env.get("wsgi.input_terminated"))):
+        return None
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    stream, parts, size = env["wsgi.input"], [], 0
+    while True:
+        block = stream.read(min(1 << 16, limit + 1 - size))
+        if not block:
+            break
+        parts.append(block)
+        size += len(block)
+        if size > limit:
+            raise RequestEntityTooLarge()
+    data = b"".join(parts)
+    env["wsgi.input"] = io.BytesIO(data)
+    env["CONTENT_LENGTH"] = str(len(data))
+    env.pop("HTTP_TRANSFER_ENCODING", None)
+    for attr in ("stream", "content_length"):  # cached before this point, if read
+        request.__dict__.pop(attr, None)
+    return None
 
 
 def security_headers(resp: Response) -> Response:
