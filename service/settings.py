@@ -79,9 +79,11 @@ class Settings(BaseSettings):
                                                           "gone; with no live worker, POST /v1/jobs answers 503.")
     health_ping_timeout: float = Field(1.0, description="Seconds /healthz waits for `celery inspect ping` replies.")
     job_wait_max_seconds: float = Field(30.0, description="Longest GET /v1/jobs/<id>?wait=S may hold a request.")
-    visibility_timeout: int = Field(3600, description="Seconds before a job taken by a worker that died (SIGKILL, "
-                                                      "lost machine) is given to another worker. Must exceed the "
-                                                      "longest chunk.")
+    visibility_timeout: int = Field(45, description="Seconds before a job taken by a worker that died (SIGKILL, "
+                                                    "lost machine) is given to another worker (with the restore "
+                                                    "sweep: resumed within a minute). Must exceed the longest "
+                                                    "chunk: a CHUNK_CHARS chunk takes a few seconds with "
+                                                    "LanguageTool; a slower one is run twice, never lost.")
     unacked_restore_interval: int = Field(10, description="Seconds between a worker's sweeps for such jobs.")
     test_delay_seconds: float = Field(0.0, description="Test only: each chunk sleeps this long (to kill a "
                                                        "worker mid-job).")
