@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from celery import Celery, Task
 from celery.signals import worker_ready, worker_shutdown
@@ -56,10 +57,24 @@ def _start_heartbeat(sender: object = None, **_: object) -> None:
     interval = float(app.config["WORKER_HEARTBEAT_SECONDS"])
     _beat.name = getattr(sender, "hostname", "worker")
 
+    from service.worker import recovery
+
+    celery = app.extensions["celery"]
+    queue = app.config["QUEUE"]
+
+    def publish(job_id: str) -> None:
+        celery.send_task("mtclean.clean_job", args=[job_id], queue=queue)
+
+    last_sweep = 0.0
+
     def run() -> None:
+        nonlocal last_sweep
         while not _beat.stop.is_set():
             try:
                 store.heartbeat(_beat.name)
+                if time.monotonic() - last_sweep >= 5 * interval:  # lost jobs: resumed or failed
+                    last_sweep = time.monotonic()
+                    recovery.sweep(store, publish, queue, recovery.stuck_after(app.config))
             except Exception as exc:  # noqa: BLE001 - Redis away: try again next beat
                 log.warning("heartbeat failed: %s", exc)
             _beat.stop.wait(interval)
