@@ -67,6 +67,22 @@ def test_sentence_start_capitals_only_after_a_real_sentence_end(text, word, keep
     assert (not filters.reject(text, s, e, "UPPERCASE_SENTENCE_START", False, (word.title(),))) is keep
 
 
+@pytest.mark.parametrize("text,word", [("The fatalist an say nothing.", "an say"),
+                                       ("Give money to people so that people an do more.", "an do")])
+def test_a_an_is_not_fitted_to_a_slip_for_another_word(text, word):
+    s, _ = _hit(text, word)
+    assert filters.reject(text, s, s + 2, "EN_A_VS_AN", False, ("a",))
+
+
+def test_a_spaced_ellipsis_is_not_a_space_before_a_stop_for_languagetool_either():
+    text = 'He spoke of "a decent home . . . for every American".'
+    s = text.index(" . . .")
+    assert filters.reject(text, s, s + 2, "COMMA_PARENTHESIS_WHITESPACE", False, (".",))
+    plain = "The plan failed , he said."
+    s = plain.index(" ,")
+    assert not filters.reject(plain, s, s + 2, "COMMA_PARENTHESIS_WHITESPACE", False, (",",))
+
+
 def test_a_an_only_before_a_real_word():
     text = "She is a orofessor at a university."
     s, e = _hit(text, "a orofessor")

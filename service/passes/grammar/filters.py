@@ -199,6 +199,16 @@ def candidates(text: str, start: int, end: int, spelling: bool, replacements: tu
     return tuple(out)
 
 
+_SPACED_ELLIPSIS = regex.compile(r"\. \. \.")
+_NOT_AFTER_ARTICLE = frozenset("""do does did done be is are was were been have has had will would can could should
+    may might must shall d the a an to of and or not so say says said get make go come take give see know""".split())
+
+
+def _next_is_verb_or_function_word(text: str, end: int) -> bool:
+    m = _NEXT_WORD.match(text, end)
+    return bool(m) and m.group(1).lower() in _NOT_AFTER_ARTICLE
+
+
 def reject(text: str, start: int, end: int, rule: str, spelling: bool, replacements: tuple[str, ...]) -> str:
     """Why the grammar pass must not offer this match ("" to offer it)."""
     original = text[start:end]
@@ -216,4 +226,8 @@ def reject(text: str, start: int, end: int, rule: str, spelling: bool, replaceme
         return "not after a real sentence end"
     if rule in A_AN_RULES and not next_word_is_real(text, end):
         return "the next word is not a real word"
+    if rule in A_AN_RULES and _next_is_verb_or_function_word(text, end):
+        return "the article is probably a slip for another word ('people an do', 'fatalist an say')"
+    if rule == "COMMA_PARENTHESIS_WHITESPACE" and _SPACED_ELLIPSIS.search(text, max(0, start - 4), end + 4):
+        return "a spaced ellipsis ('the laws . . . become')"
     return ""
