@@ -240,10 +240,10 @@ class Run:
         self.chunks: list[tuple[float, float]] = []
         inner_chunk, inner_find = self.gp._check_chunk, self.cleaner.find
 
-        def timed_chunk(client: Any, chunk: Any) -> Any:  # instance attribute: GrammarPass calls self._check_chunk
+        def timed_chunk(*a: Any, **kw: Any) -> Any:  # instance attribute: GrammarPass calls self._check_chunk
             t0 = time.perf_counter()
             try:
-                return inner_chunk(client, chunk)
+                return inner_chunk(*a, **kw)
             finally:
                 self.chunks.append((t0, time.perf_counter()))
 
@@ -258,11 +258,11 @@ class Run:
         self.cleaner.find = timed_find  # type: ignore[method-assign]
 
     def check(self, text: str, paragraphs: list[tuple[int, int]], known_names: set[str],
-              skip_spans: list[tuple[int, int]] = ()) -> Any:
+              skip_spans: list[tuple[int, int]] = (), **kw: Any) -> Any:
         """The GrammarChecker the Cleaner sees: GrammarPass.check, timed."""
         t0 = time.perf_counter()
         first_call = len(self.client.calls)
-        out = self.gp.check(text, paragraphs, known_names, skip_spans)
+        out = self.gp.check(text, paragraphs, known_names, skip_spans, **kw)
         t1 = time.perf_counter()
         calls = self.client.calls[first_call:]
         self.rounds.append({"seconds": t1 - t0, "paragraphs": len(paragraphs), "requests": out.requests,
@@ -425,7 +425,14 @@ def main(argv: list[str] | None = None) -> int:
         corpus.append(p)
         size += len(p.encode("utf-8")) + 2
     seen = set(corpus)
-    warm = [p for p in shuffled[len(corpus):] if p not in seen] or corpus
+    warm, wsize = [], 0
+    for p in shuffled[len(corpus):]:
+        if wsize >= WARMUP_KB * 1000:
+            break
+        if p not in seen:
+            warm.append(p)
+            wsize += len(p.encode("utf-8")) + 2
+    warm = warm or corpus
     text, warm_text = "\n\n".join(corpus) + "\n", "\n\n".join(warm) + "\n"
     uniq = unique_paragraphs(text)
     chunks = chunk_paragraphs(uniq, settings.chunk_chars)

@@ -83,9 +83,14 @@ def test_rules_never_see_a_neighbouring_paragraph(lt_url):
     """Paragraphs are checked one by one: LanguageTool's text-level rules (three sentences
     starting with the same word: "Furthermore, I ...") see one paragraph, not the document."""
     text = "I am here.\n\nI am there.\n\nI am glad."
-    out = check(lt_url, text)
+    out = check(lt_url, text, rules="all")  # every rule offered: one request per paragraph
     assert out.requests == 3
     assert not [e for e in out.edits if "Furthermore" in e.replacement]
+    # the measured rules (the default) all look within one sentence: one request for all three
+    # paragraphs, and still nothing a neighbouring paragraph could have caused
+    batched = check(lt_url, text)
+    assert batched.requests == 1
+    assert not [e for e in batched.edits if "Furthermore" in e.replacement]
 
 
 AUTO_CASES = [(r["id"], ex) for r in AUTO for ex in r["examples"]]
