@@ -50,6 +50,9 @@ def common_options(f):
                      help="The source-language text, paragraph-aligned with the input (names and numbers "
                           "are checked against it)."),
         click.option("--no-grammar", is_flag=True, help="Skip the LanguageTool grammar pass."),
+        click.option("--variant", default=None, metavar="US|GB|AU|CA|auto",
+                     help="English variant for the grammar pass (default: detected from the text's own "
+                          "spellings; no conversion between variants unless asked)."),
         click.option("--passes", default=",".join(PASS_ORDER), show_default=True,
                      help="Passes to run, comma-separated."),
         click.option("--select", multiple=True, metavar="CODES",
@@ -82,7 +85,8 @@ def clean_options(ctx_params: dict[str, Any], apply: str = "auto") -> CleanOptio
             max_bytes=ctx_params.get("max_bytes", DEFAULT_MAX_BYTES), apply=apply,
             source=ctx_params.get("source"), fmt=ctx_params.get("input_format"), via=ctx_params.get("via"),
             select=list(ctx_params.get("select") or ()), ignore=list(ctx_params.get("ignore") or ()),
-            ignore_file=ctx_params.get("ignore_file"), termbase=ctx_params.get("termbase"))
+            ignore_file=ctx_params.get("ignore_file"), termbase=ctx_params.get("termbase"),
+            variant=ctx_params.get("variant"))
     except InvalidOptions as exc:
         if "--passes" in str(exc):
             raise click.BadParameter(str(exc).split("--passes: ", 1)[-1], param_hint="--passes") from None

@@ -58,7 +58,7 @@ def grammar_for(options: CleanOptions, url: str | None = None, cache: Any = None
     key = (url, options.variant)
     with _lock:
         if key not in _grammar:
-            _grammar[key] = GrammarPass(GrammarSettings(url=url, language=options.variant), cache=cache)
+            _grammar[key] = GrammarPass(GrammarSettings(url=url, variant=options.variant), cache=cache)
         return _grammar[key]
 
 

@@ -43,7 +43,7 @@ class CleanOptions(BaseModel):
     glossary: frozenset[str] = frozenset()
     rule_dirs: tuple[str, ...] = ()
     grammar: bool = True
-    variant: str = "en-US"
+    variant: str = "auto"  # US, GB, AU, CA or auto (detected per document by the grammar pass)
     source: str | None = None  # the source-language text, paragraph-aligned with the target
     encoding: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -65,6 +65,13 @@ class CleanOptions(BaseModel):
             return registry.validate(list(v))
         except ValueError as exc:
             raise ValueError(str(exc)) from None
+
+    @field_validator("variant")
+    @classmethod
+    def _variant(cls, v: str) -> str:
+        from service.passes.grammar.variant import normalise
+
+        return normalise(v) or "auto"  # ValueError (a 4xx / exit 2) for an unknown variant
 
     @field_validator("source_langs", mode="before")
     @classmethod
@@ -160,7 +167,7 @@ class CleanOptions(BaseModel):
             out["glossary"] = sorted(self.glossary)
         if not self.grammar:
             out["grammar"] = False
-        if self.variant != "en-US":
+        if self.variant != "auto":
             out["variant"] = self.variant
         if self.source is not None:
             out["source"] = self.source
@@ -178,7 +185,7 @@ class CleanOptions(BaseModel):
                  max_bytes: int = DEFAULT_MAX_BYTES, apply: str = "auto", source: Path | str | None = None,
                  fmt: str | None = None, via: str | None = None, select: Any = None,
                  ignore: Any = None, ignore_file: Path | str | None = None,
-                 termbase: Path | str | None = None) -> "CleanOptions":
+                 termbase: Path | str | None = None, variant: str | None = None) -> "CleanOptions":
         """From the command line's options (the glossary and source files are read here)."""
         from service.core.glossary import load_glossary
         from service.settings import get_settings
@@ -209,7 +216,7 @@ class CleanOptions(BaseModel):
                 "passes": passes if passes is not None else registry.default_names(),
                 "encoding": encoding, "max_bytes": max_bytes, "apply": apply, "source": source_text,
                 "format": fmt, "via": via, "select": select, "ignore": ignore,
-                "ignore_texts": ignore_texts, "terms": terms})
+                "ignore_texts": ignore_texts, "terms": terms, "variant": variant or "auto"})
         except ValidationError as exc:
             raise invalid(exc, cli=True) from None
 

@@ -47,3 +47,13 @@ def test_redis_url_given_only_when_set(monkeypatch):
 def test_every_setting_is_documented():
     assert all(doc for _default, doc in SETTINGS.values())
     assert "MTCLEAN_..." in describe() and "CACHE" in describe()
+
+
+def test_the_english_variant_option_is_validated_and_reaches_the_grammar_settings():
+    from service.engine.options import CleanOptions
+    from service.errors import InvalidOptions
+
+    assert CleanOptions.from_cli().variant == "auto"
+    assert CleanOptions.from_cli(variant="en-GB").variant == "GB"
+    with pytest.raises(InvalidOptions):
+        CleanOptions.from_cli(variant="xx")
