@@ -1,6 +1,8 @@
 """The one settings object: MTCLEAN_* variables, one cache root."""
 from pathlib import Path
 
+import pytest
+
 from service.settings import SETTINGS, describe, get_settings
 
 
