@@ -297,6 +297,33 @@ def atomic_write(target: Path, data: bytes, mode: int | None = None) -> None:
             tmp.unlink()
 
 
+JOURNAL = ".mtclean-journal"  # per folder, hidden (walks skip it): files written in place
+
+
+def _journal(path: Path) -> set[str]:
+    """The content hashes mtclean wrote to ``path`` in place (earlier runs)."""
+    try:
+        lines = (path.parent / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return set()
+    out = set()
+    for line in lines:
+        name, _, digest = line.rpartition("\t")
+        if name == path.name and digest:
+            out.add(digest)
+    return out
+
+
+def _journal_add(path: Path, digest: str) -> None:
+    """Record (appending one line, fsynced) that ``path`` is about to hold content ``digest``."""
+    fd = os.open(path.parent / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, f"{path.name}\t{digest}\n".encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def backup_path(path: Path) -> Path:
     """A backup name that is not taken (``a.txt.mtclean.bak``, then ``a.txt.mtclean.1.bak``...)."""
     candidate = path.with_name(path.name + BACKUP_SUFFIX)
@@ -351,6 +378,12 @@ def process(task: Task) -> FileOutcome:
         if not data:
             out.status, out.reason = "skipped", "empty file"
             return out
+        if task.in_place and _sha(data) in _journal(Path(item.path)):
+            # written by an earlier in-place run (perhaps one killed before its cache was saved):
+            # not cleaned twice, and never backed up again (the backup holds the original)
+            out.status, out.reason, out.content_sha256 = "skipped", "cleaned in place by an earlier run (journal)", \
+                _sha(data)
+            return out
         assert _ENGINE is not None, "init_worker was not called"
         res = clean_file(data, item.fmt, _ENGINE, s.encoding, item.path, task.detail)
         describe_result(out, item, data, res, task.want_diff, s.encoding)
@@ -365,6 +398,7 @@ def process(task: Task) -> FileOutcome:
                 with open(bak, "xb") as fh:
                     fh.write(data)
                 out.backup = str(bak)
+                _journal_add(path, _sha(res.output))  # before the write: a kill after it still finds it
             atomic_write(path, res.output, mode)
             out.output = item.path
     except MtcleanError as exc:
