@@ -25,6 +25,21 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def factory_cleaner(passes: tuple[str, ...], source_langs: frozenset[str] | None, grammar: bool,
+                    lt_url: str | None) -> Any:
+    """The cleaner the CLI would build (service.engine.factory), or None on a tree without it
+    (the measurement scripts also run on older commits, in a worktree)."""
+    try:
+        from service.engine.factory import get_cleaner, grammar_for
+        from service.engine.options import CleanOptions
+
+        options = CleanOptions(passes=passes, source_langs=source_langs, grammar=grammar)
+        checker = grammar_for(options, url=lt_url, force=True) if grammar else None
+        return get_cleaner(options, grammar=checker)
+    except (ImportError, TypeError, ValueError):
+        return None
+
+
 def real_paragraphs(seed: int = 13) -> tuple[list[str], dict[str, int]]:
     """Every paragraph of the corpus, shuffled, and the bytes taken from each source."""
     paras: list[str] = []

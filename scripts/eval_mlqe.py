@@ -82,16 +82,13 @@ def split_files(root: Path, splits: list[str], pairs: list[str] | None) -> dict[
 
 def _factory_cleaner(passes: tuple[str, ...], source_langs: frozenset[str] | None, grammar: bool,
                      lt_url: str | None) -> Any:
-    """The cleaner the CLI would build (service.engine.factory), or None on a tree without it."""
-    try:
-        from service.engine.factory import get_cleaner, grammar_for
-        from service.engine.options import CleanOptions
+    """The cleaner the CLI would build: bench/_common.py factory_cleaner (one copy for every script)."""
+    bench = str(Path(__file__).resolve().parents[1] / "bench")
+    if bench not in sys.path:
+        sys.path.insert(1, bench)
+    from _common import factory_cleaner
 
-        options = CleanOptions(passes=passes, source_langs=source_langs, grammar=grammar)
-        checker = grammar_for(options, url=lt_url, force=True) if grammar else None
-        return get_cleaner(options, grammar=checker)
-    except (ImportError, TypeError, ValueError):
-        return None
+    return factory_cleaner(passes, source_langs, grammar, lt_url)
 
 
 def build_cleaner(grammar: bool, lt_alone: bool) -> Any:
