@@ -123,15 +123,10 @@ def blind_files(blind_dir: Path = BLIND_DIR, langs: list[str] | None = None) -> 
 
 # --- the engine ------------------------------------------------------------------------
 
-def _factory_cleaner(passes: tuple[str, ...], source_langs: frozenset[str] | None, grammar: bool,
-                     lt_url: str | None) -> Any:
-    """The cleaner the CLI would build: bench/_common.py factory_cleaner (one copy for every script)."""
-    bench = str(Path(__file__).resolve().parents[1] / "bench")
-    if bench not in sys.path:
-        sys.path.insert(1, bench)
-    from _common import factory_cleaner
-
-    return factory_cleaner(passes, source_langs, grammar, lt_url)
+def _factory_cleaner(*args: Any) -> Any:
+    """The cleaner the CLI would build: ``factory_cleaner`` of bench/_common.py."""
+    sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "bench"))
+    return __import__("_common").factory_cleaner(*args)
 
 
 def build_cleaner(lang: str | None, grammar: bool, lt_url: str | None = None) -> Any:

@@ -80,15 +80,10 @@ def split_files(root: Path, splits: list[str], pairs: list[str] | None) -> dict[
 
 # --- the engine ------------------------------------------------------------------------
 
-def _factory_cleaner(passes: tuple[str, ...], source_langs: frozenset[str] | None, grammar: bool,
-                     lt_url: str | None) -> Any:
-    """The cleaner the CLI would build: bench/_common.py factory_cleaner (one copy for every script)."""
-    bench = str(Path(__file__).resolve().parents[1] / "bench")
-    if bench not in sys.path:
-        sys.path.insert(1, bench)
-    from _common import factory_cleaner
-
-    return factory_cleaner(passes, source_langs, grammar, lt_url)
+def _factory_cleaner(*args: Any) -> Any:
+    """The cleaner the CLI would build: ``factory_cleaner`` of bench/_common.py."""
+    sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "bench"))
+    return __import__("_common").factory_cleaner(*args)
 
 
 def build_cleaner(grammar: bool, lt_alone: bool) -> Any:
