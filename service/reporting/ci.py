@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFO_URI = "https://github.com/mtclean/mtclean"
@@ -34,6 +35,12 @@ def _end(line: int, column: int, original: str) -> tuple[int, int]:
     return line + original.count("\n"), len(original) - original.rfind("\n")
 
 
+def artifact_uri(name: str) -> str:
+    """The file name as a SARIF ``artifactLocation.uri`` (a URI reference): ``/`` separators,
+    everything outside RFC 3986's characters percent-encoded ("my file.md" -> "my%20file.md")."""
+    return quote(name.replace("\\", "/"), safe="/:@!$&'()*+,;=-._~")
+
+
 def _where(fe: Any) -> tuple[int, int]:
     return (fe.line or 1, fe.column or 1)
 
@@ -43,6 +50,7 @@ def sarif(files: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for name, res in files:
+        uri = artifact_uri(name)
         for fe in res.edits:
             e = fe.in_file or fe.edit
             if e.rule_id not in rules:
@@ -58,11 +66,11 @@ def sarif(files: Iterable[tuple[str, Any]]) -> dict[str, Any]:
             end_line, end_col = _end(line, col, fe.edit.original)
             region = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
                       "snippet": {"text": fe.edit.original}}
-            location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": name}, "region": region}}
+            location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
             if fe.segment:
                 location["logicalLocations"] = [{"name": fe.segment, "kind": "segment"}]
             fixes = [{"description": {"text": f"replace with {r!r}"},
-                      "artifactChanges": [{"artifactLocation": {"uri": name}, "replacements": [
+                      "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
                           {"deletedRegion": {k: region[k] for k in ("startLine", "startColumn", "endLine",
                                                                     "endColumn")},
                            "insertedContent": {"text": r}}]}]} for r in fe.edit.replacements]
