@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import Counter
 
 import regex
-from wordfreq import zipf_frequency
 
 VARIANTS = {"US": "en-US", "GB": "en-GB", "AU": "en-AU", "CA": "en-CA", "NZ": "en-NZ", "ZA": "en-ZA"}
 _WORD = regex.compile(r"\p{L}+")
@@ -42,6 +41,8 @@ US_WORDS = frozenset("""defense offense pretense aluminum skeptical skeptic skep
 
 
 def _counterpart_known(word: str, other: str) -> bool:
+    from wordfreq import zipf_frequency  # imported here: wordfreq costs ~0.2 s at every CLI start
+
     return zipf_frequency(word, "en") >= 2.0 and zipf_frequency(other, "en") >= 2.0
 
 
