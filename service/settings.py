@@ -68,6 +68,9 @@ class Settings(BaseSettings):
                                                  "chunks of whole paragraphs of about this size, cleaned in parallel.")
     api_keys: str = Field("", description="Comma-separated API keys (or a JSON list). Empty: no key needed "
                                           "(the service then binds to localhost by default).")
+    allowed_hosts: str = Field("", description="Host names the service answers to, comma-separated (``*`` any, "
+                                               "``.example.org`` a domain and its subdomains); other Host headers "
+                                               "get 400. Empty: the loopback names.")
     rate_limit: str = Field("600 per minute", description="Limit on POST /v1/jobs and POST /v1/check per API "
                                                           "key (per client address without keys); flask-limiter "
                                                           "syntax, stored in Redis.")

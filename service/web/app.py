@@ -14,7 +14,6 @@ reference, never the traceback.  Run it with
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 from typing import Any
 
@@ -75,7 +74,7 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 def allowed_hosts(config: Any) -> tuple[str, ...]:
     """ALLOWED_HOSTS (config) or MTCLEAN_ALLOWED_HOSTS (comma-separated; ``*`` any host,
     ``.example.org`` the domain and its subdomains); loopback names by default."""
-    raw = config.get("ALLOWED_HOSTS") or os.environ.get("MTCLEAN_ALLOWED_HOSTS") or ""
+    raw = config.get("ALLOWED_HOSTS") or get_settings().allowed_hosts or ""
     hosts = [h.strip().lower() for h in (raw.split(",") if isinstance(raw, str) else raw) if h.strip()]
     return tuple(hosts) or LOOPBACK_HOSTS
 

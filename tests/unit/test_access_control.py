@@ -110,3 +110,19 @@ def test_long_polls_beyond_the_slots_answer_at_once(app, client, monkeypatch):
     app.config["JOB_WAIT_MAX_SECONDS"] = 0.05
     assert client.get("/v1/jobs/queuedjob?wait=30").json["state"] == "queued"
     assert calls  # with a free slot it waits
+
+
+def test_allowed_hosts_come_from_the_one_settings_object(monkeypatch):
+    import ast
+    import inspect
+
+    import service.web.app as web_app
+    from service.settings import describe, get_settings
+
+    monkeypatch.setenv("MTCLEAN_ALLOWED_HOSTS", "mt.example.org")
+    assert get_settings().allowed_hosts == "mt.example.org"
+    assert "| ALLOWED_HOSTS |" in describe()
+    tree = ast.parse(inspect.getsource(web_app))
+    reads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in ("environ", "getenv")
+             and isinstance(n.value, ast.Name) and n.value.id == "os"]
+    assert not reads, "service/web/app.py reads the environment itself; use service.settings"
