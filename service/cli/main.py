@@ -220,40 +220,71 @@ def check_json(files: list[tuple[str, FileResult]]) -> dict[str, Any]:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "csv"]), default="text",
-              show_default=True, help="sarif: SARIF 2.1.0; github: workflow annotations; csv: a QA report "
-                                      "(service.reporting.ci, service.reporting.qa_csv).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "csv", "xlsx"]),
+              default="text", show_default=True,
+              help="sarif: SARIF 2.1.0; github: workflow annotations; csv, xlsx: a QA report like Xbench's "
+                   "(xlsx needs -o unless standard output is a file or a pipe).")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
 @common_options
 @click.pass_context
-def check(ctx, paths, fmt, **_params):
+def check(ctx, paths, fmt, output, **_params):
     """Report the edits mtclean would make (exit 1 when there are any)."""
     from service.engine.factory import engine_for
 
     _config_ok(ctx)
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        _fail(MtcleanError("--format xlsx writes a binary workbook: give -o/--output FILE.xlsx "
+                           "(or redirect standard output to a file)"))
     try:
         options = clean_options(ctx.params, "auto")
         engine = engine_for(options)
         found = False
-        files = []
+        files, texts, segments = [], [], {}
         for path in paths:
-            name, _data, res = clean_input(path, options, ctx.params.get("stdin_filename"), engine)
+            name, data, res = clean_input(path, options, ctx.params.get("stdin_filename"), engine)
             warn_unavailable(res)
             found = found or bool(res.edits)
+            if fmt == "xlsx":
+                segments[name] = _segments_of(res, data, options.encoding, name)
             if fmt != "text":
                 files.append((name, res))
-            else:
+            elif output is None:  # as each file is checked
                 click.echo(_text_lines(name, res), nl=False)
+            else:
+                texts.append(_text_lines(name, res))
+        if fmt == "xlsx":
+            from service.reporting import xlsx
+
+            if output is None:
+                xlsx.write(files, sys.stdout.buffer, segments)
+            else:
+                xlsx.write(files, str(output), segments)
+            sys.exit(EXIT_FOUND if found else EXIT_CLEAN)
         if fmt == "json":
-            click.echo(json.dumps(check_json(files), ensure_ascii=False, indent=2))
+            texts.append(json.dumps(check_json(files), ensure_ascii=False, indent=2) + "\n")
         elif fmt != "text":  # sarif, github, csv: new reporting modules
             from service.reporting import ci, qa_csv
 
-            out = {"sarif": lambda: json.dumps(ci.sarif(files), ensure_ascii=False, indent=2) + "\n",
-                   "github": lambda: ci.github(files), "csv": lambda: qa_csv.to_csv(files)}[fmt]()
-            click.echo(out, nl=False)
+            texts.append({"sarif": lambda: json.dumps(ci.sarif(files), ensure_ascii=False, indent=2) + "\n",
+                          "github": lambda: ci.github(files), "csv": lambda: qa_csv.to_csv(files)}[fmt]())
+        if output is None:
+            click.echo("".join(texts), nl=False)
+        else:
+            output.write_text("".join(texts), encoding="utf-8", newline="")
     except (MtcleanError, OSError) as exc:
         _fail(exc)
     sys.exit(EXIT_FOUND if found else EXIT_CLEAN)
+
+
+def _segments_of(res: FileResult, data: bytes, encoding: str | None, name: str) -> list[Any]:
+    """The file's segments (source and target texts for a QA report); none when not extractable."""
+    from service.formats import get
+
+    try:
+        return list(get(res.format).extract(data, encoding=encoding, name=name))
+    except (MtcleanError, ValueError, OSError):
+        return []
 
 
 @cli.command()

@@ -78,6 +78,26 @@ def _check(data: bytes, name: str) -> list[str] | None:
     return [str(u.source or "") for u in store.units if not u.isheader()]
 
 
+_ID = regex.compile(r"\bid\s*=\s*[\"']([^\"']*)")
+_UNIT_OPEN = regex.compile(r"<unit\b[^>]*>")
+
+
+def _label(text: str, unit: regex.Match[str], k: int) -> str:
+    """``unit ID``: a trans-unit's id (XLIFF 1), or the id of the ``<unit>`` that holds the
+    ``<segment>`` (XLIFF 2; with the segment's own id when it has one)."""
+    head = text[unit.start():text.find(">", unit.start()) + 1]
+    own = _ID.search(head)
+    if unit.group(1) == "trans-unit":
+        return f"unit {own.group(1)}" if own else f"unit {k + 1}"
+    at, opener = unit.start(), None
+    while opener is None and (at := text.rfind("<unit", 0, at)) >= 0:
+        opener = _UNIT_OPEN.match(text, at)
+    uid = _ID.search(opener.group()) if opener else None
+    if uid is None:
+        return f"unit {k + 1}" + (f" segment {own.group(1)}" if own else "")
+    return f"unit {uid.group(1)}" + (f" segment {own.group(1)}" if own else "")
+
+
 def _targets(text: str, data: bytes, name: str) -> list[_Target]:
     sources = _check(data, name)
     units = list(_UNIT.finditer(text))
@@ -96,8 +116,7 @@ def _targets(text: str, data: bytes, name: str) -> list[_Target]:
         source = sources[k] if sources is not None else (plain(src.group(1)) if src else "")
         t0, t1 = base + target.start(1), base + target.end(1)
         prot = tuple((m.start() - t0, m.end() - t0) for m in _MARKUP.finditer(text, t0, t1))
-        uid = regex.search(r"\bid=[\"']([^\"']*)", unit.group(0)[:500])
-        label = f"unit {uid.group(1)}" if uid else f"unit {k + 1}"
+        label = _label(text, unit, k)
         out.append(_Target(t0, t1, source, f"{label} (line {line_of(starts, t0)})", prot))
     return out
 
