@@ -45,9 +45,11 @@ def grammar_for(options: CleanOptions, url: str | None = None, cache: Any = None
     """The grammar pass for these options (None when not wanted or turned off, unless
     ``force``: the service's own GRAMMAR setting decided): one per LanguageTool URL and
     variant in this process."""
+    if not force and not options.uses_grammar:
+        return None  # without importing the settings (pydantic-settings: ~0.04 s at every start)
     from service.settings import get_settings
 
-    if not force and (not options.uses_grammar or get_settings().grammar_off):
+    if not force and get_settings().grammar_off:
         return None
     try:
         from service.ops.languagetool import server_url

@@ -187,10 +187,11 @@ class CleanOptions(BaseModel):
                  ignore: Any = None, ignore_file: Path | str | None = None,
                  termbase: Path | str | None = None, variant: str | None = None) -> "CleanOptions":
         """From the command line's options (the glossary and source files are read here)."""
-        from service.core.glossary import load_glossary
-        from service.settings import get_settings
+        names: frozenset[str] = frozenset()
+        if glossary:
+            from service.core.glossary import load_glossary  # imports yaml: only when a glossary is given
 
-        names = load_glossary(Path(glossary)) if glossary else frozenset()
+            names = load_glossary(Path(glossary))
         terms: tuple[tuple[str, str, str], ...] = ()
         if termbase:  # names join the glossary; forbidden terms and pairs go to the terms check
             from service.core.termbase import load_termbase
@@ -212,7 +213,7 @@ class CleanOptions(BaseModel):
         try:
             return cls.model_validate({
                 "rule_dirs": tuple(str(d) for d in rule_dirs or ()), "glossary": names, "source_langs": source_lang,
-                "grammar": not no_grammar and not get_settings().grammar_off,
+                "grammar": not no_grammar and not _grammar_off(),
                 "passes": passes if passes is not None else registry.default_names(),
                 "encoding": encoding, "max_bytes": max_bytes, "apply": apply, "source": source_text,
                 "format": fmt, "via": via, "select": select, "ignore": ignore,
@@ -232,3 +233,11 @@ def invalid(exc: ValidationError, cli: bool = False) -> InvalidOptions:
         parts.append(f"{where}: {msg}")
     hint = "" if cli else ". See GET /v1/openapi.json"
     return InvalidOptions(("invalid options: " if cli else "invalid request: ") + "; ".join(parts) + hint)
+
+
+def _grammar_off() -> bool:
+    """MTCLEAN_GRAMMAR=off (the settings are imported only when --no-grammar is not given:
+    pydantic-settings costs ~0.04 s at every start)."""
+    from service.settings import get_settings
+
+    return get_settings().grammar_off
