@@ -9,4 +9,4 @@ COPY rules rules
 RUN pip install -e . && useradd --system --home /app mtclean
 USER mtclean
 EXPOSE 8000
-CMD ["gunicorn", "service.web.app:create_app()", "-b", "0.0.0.0:8000", "-k", "gthread", "--threads", "8", "--no-control-socket"]
+CMD ["gunicorn", "service.web.app:create_app()", "-b", "0.0.0.0:8000", "-k", "service.ops.gunicorn_worker.JsonErrorWorker", "--threads", "8", "--no-control-socket"]

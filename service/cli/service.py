@@ -54,7 +54,8 @@ def web_argv(host: str, port: int, web_workers: int, threads: int) -> list[str]:
     """gunicorn (gthread) when installed, else Flask's werkzeug server."""
     if shutil.which("gunicorn") or _has_module("gunicorn"):
         return [sys.executable, "-m", "gunicorn", "service.web.app:create_app()", "-b", f"{host}:{port}",
-                "-w", str(web_workers), "-k", "gthread", "--threads", str(threads), "--timeout", "60",
+                "-w", str(web_workers), "-k", "service.ops.gunicorn_worker.JsonErrorWorker",  # JSON errors
+                "--threads", str(threads), "--timeout", "60",
                 "--graceful-timeout", "20", "--access-logfile", "-", "--no-control-socket"]
     code = f"from service.web.app import create_app; create_app().run({host!r}, {port}, threaded=True)"
     return [sys.executable, "-c", code]
