@@ -36,6 +36,8 @@ n - reject this edit
 e - edit: type your own wording on the next line (an empty line goes back)
 s - skip: decide later (a suggestion stays out of the text, an auto edit stays in)
 q - quit: ask nothing more and write the result with the answers given so far
+    (with --in-place the file is rewritten and FILE.mtclean.bak keeps the original;
+    if the answers end without q, the file is left unchanged)
 1-9 - accept candidate N (when an edit has several)
 ? - print this help"""
 
@@ -66,16 +68,16 @@ def _show(e: reviewing.ReviewEdit, n: int, total: int, text: str, chars: int, ou
 
 
 def _ask(e: reviewing.ReviewEdit, answers: TextIO, out: TextIO) -> tuple[str, str | None]:
-    """One answer: (``accept|reject|modify|skip|quit``, replacement)."""
+    """One answer: (``accept|reject|modify|skip|quit|eof``, replacement)."""
     cands = e.edit.replacements
     keys = "y,n,e,s,q" + (f",1-{min(len(cands), 9)}" if len(cands) > 1 else "") + ",?"
     while True:
         click.echo(click.style(f"Accept this edit [{keys}]? ", fg="blue", bold=True), nl=False, file=out)
         out.flush()
         line = answers.readline()
-        if not line:  # end of the answers: as q
+        if not line:  # end of the answers (standard input closed): the review did not finish
             click.echo("", file=out)
-            return "quit", None
+            return "eof", None
         answer = line.strip().lower()
         if answer in ("y", "yes"):
             return "accept", None
@@ -92,7 +94,7 @@ def _ask(e: reviewing.ReviewEdit, answers: TextIO, out: TextIO) -> tuple[str, st
             out.flush()
             wording = answers.readline()
             if not wording:
-                return "quit", None
+                return "eof", None
             wording = wording.rstrip("\r\n")
             if wording:
                 return "modify", wording
@@ -123,9 +125,9 @@ def walk(text: str, edits: list[reviewing.ReviewEdit], answers: TextIO, out: Tex
     for n, e in enumerate(asked, 1):
         _show(e, n, len(asked), text, chars, out)
         answer, replacement = _ask(e, answers, out)
-        if answer == "quit":
+        if answer in ("quit", "eof"):
             tally["skip"] += len(asked) - n + 1
-            tally["quit"] = 1
+            tally[answer] = 1
             break
         tally[answer] += 1
         if answer != "skip":
@@ -185,14 +187,19 @@ def review_command(ctx, path, output, in_place, show_diff, ask_all, context_char
             original = data.decode("utf-8", "replace")
             reviewed = out_bytes.decode("utf-8", "replace")
         body = reviewing.diff(original, reviewed, name, written) if show_diff else reviewed
-        if in_place and tally.get("quit") and not decisions:
-            # q or the end of the answers before any decision: the file stays as it was
-            click.echo(f"mtclean: nothing decided; {path} left unchanged", file=err)
+        if in_place and tally.get("eof"):
+            # standard input closed before the review finished (a script, a pipe, ^D): nothing is
+            # written, whatever was answered before; q is how to keep the answers given so far
+            click.echo(f"mtclean: the answers ended before the review finished; {path} left unchanged "
+                       f"(answer q to keep the answers given so far)", file=err)
+        elif in_place and tally.get("quit") and not decisions:
+            click.echo(f"mtclean: quit before any decision; {path} left unchanged", file=err)
         elif in_place:
             backup = path.with_name(path.name + ".mtclean.bak")
             _write_out(backup, data)  # the file as it was, before the rewrite
             _write_out(path, doc.text if out_bytes is None else out_bytes)
-            click.echo(f"mtclean: {path} rewritten (the original kept in {backup})", file=err)
+            kept = f"quit: kept the {len(decisions)} answers given so far; " if tally.get("quit") else ""
+            click.echo(f"mtclean: {kept}{path} rewritten (the original kept in {backup})", file=err)
         elif output:
             _write_out(output, body if (show_diff or out_bytes is None) else out_bytes)
             click.echo(f"mtclean: written to {output}", file=err)

@@ -59,13 +59,28 @@ def test_scripted_answers_accept_reject_edit_skip_and_quit(article, sample_edits
     assert "accepted 2, rejected 1, modified 1, skipped" in r.stderr
 
 
-def test_in_place_and_the_end_of_the_answers_as_quit(article, sample_edits, tmp_path):
-    r = review([str(article), "--in-place"], "y\n", tmp_path)  # then end of input: as q
+def test_in_place_quit_keeps_the_answers_given_so_far_with_a_backup(article, sample_edits, tmp_path):
+    r = review([str(article), "--in-place"], "y\nq\n", tmp_path)  # like git add -p: q keeps what was answered
     assert r.returncode == 0, r.stderr
     first = next(e for e in sample_edits if not e["auto"])
-    want = expected_text(SAMPLE.read_text(encoding="utf-8"), sample_edits, {first["id"]: ("accept", None)})
-    assert article.read_text(encoding="utf-8") == want
+    original = SAMPLE.read_text(encoding="utf-8")
+    want = expected_text(original, sample_edits, {first["id"]: ("accept", None)})
+    assert want != original and article.read_text(encoding="utf-8") == want
+    backup = tmp_path / "article.txt.mtclean.bak"
+    assert backup.read_bytes() == SAMPLE.read_bytes()
+    assert "kept the 1 answers given so far" in r.stderr and str(backup) in r.stderr
     assert not list(tmp_path.glob(".article.txt.*"))  # no temporary file left
+
+
+@pytest.mark.parametrize("answers", ["", "y\n", "y\nn\ne\na pursuit car\n", "y\ne\n"])
+def test_in_place_end_of_the_answers_leaves_the_file_untouched(article, tmp_path, answers):
+    before = article.stat()
+    r = review([str(article), "--in-place"], answers, tmp_path)  # standard input closed mid-review
+    assert r.returncode == 0, r.stderr
+    assert article.read_bytes() == SAMPLE.read_bytes()
+    assert article.stat().st_mtime_ns == before.st_mtime_ns and article.stat().st_ino == before.st_ino
+    assert not (tmp_path / "article.txt.mtclean.bak").exists()
+    assert "left unchanged" in r.stderr and "q to keep" in r.stderr
 
 
 def test_no_answers_keep_the_auto_edits_like_clean(article, tmp_path):
