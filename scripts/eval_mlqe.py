@@ -4,12 +4,22 @@
 For each split and language pair, and for ``--apply auto`` and ``--apply all``: how many edits
 ``mtclean clean`` applies; how many of them move the sentence toward the post-edit (word-level
 edit distance to ``pe`` falls when that edit alone is applied), away from it, or neither;
-precision (toward / applied edits); sentences made closer to / further from the post-edit by
-all their applied edits together; and how many sentences the post-editor left unchanged
-(mt == pe) mtclean changes (false positives).
+precision (toward / (toward + away): an edit that leaves the distance unchanged is neither
+right nor wrong by this measure); sentences made better (closer to the post-edit) and worse
+(further from it) by all their applied edits together, as counts and as a share of the
+pair's sentences; and how many sentences the post-editor left unchanged (mt == pe) mtclean
+changes (false positives).
+
+By default the engine runs as a user who gives no source language does (every rule pack);
+``--source-lang-from-pair`` measures each pair a second time with the pair's source language
+(``ro-en`` -> ``source_langs={"ro"}``, as ``--source-lang ro``) and reports both (rows
+``auto``/``all`` and ``auto+src``/``all+src``).  The targets of issue 10 (for ``--apply all``:
+precision at least 0.5, at most 1% of sentences worse) are checked per pair and printed as
+PASS/MISS lines.
 
     python scripts/eval_mlqe.py                         # dev and train, auto and all, rule passes
     python scripts/eval_mlqe.py --split dev --apply auto
+    python scripts/eval_mlqe.py --source-lang-from-pair  # also with the pair's source language
     python scripts/eval_mlqe.py --grammar               # plus LanguageTool (a running server)
     python scripts/eval_mlqe.py --languagetool-alone    # baseline: LanguageTool's first suggestions
     python scripts/eval_mlqe.py --json out.json --show 5
@@ -86,7 +96,8 @@ def _factory_cleaner(*args: Any) -> Any:
     return __import__("_common").factory_cleaner(*args)
 
 
-def build_cleaner(grammar: bool, lt_alone: bool) -> Any:
+def build_cleaner(grammar: bool, lt_alone: bool, source_langs: frozenset[str] | None = None) -> Any:
+    """The engine as the CLI builds it; ``source_langs`` as ``--source-lang`` gives them."""
     from service.engine import pipeline
 
     if lt_alone:
@@ -94,7 +105,7 @@ def build_cleaner(grammar: bool, lt_alone: bool) -> Any:
 
         return _Alone(languagetool_alone(server_url()))
     passes = tuple(pipeline.PASS_ORDER) if grammar else tuple(p for p in pipeline.PASS_ORDER if p != "grammar")
-    cleaner = _factory_cleaner(passes, None, grammar, None)
+    cleaner = _factory_cleaner(passes, source_langs, grammar, None)
     if cleaner is not None:
         return cleaner
     checker = None
@@ -103,7 +114,7 @@ def build_cleaner(grammar: bool, lt_alone: bool) -> Any:
         from service.passes.grammar.languagetool import GrammarPass, GrammarSettings
 
         checker = GrammarPass(GrammarSettings(url=server_url()))
-    return pipeline.Cleaner(passes=passes, grammar=checker)
+    return pipeline.Cleaner(passes=passes, grammar=checker, source_langs=source_langs)
 
 
 def languagetool_alone(url: str) -> Callable[[str], list[Edit]]:
@@ -178,26 +189,51 @@ def evaluate(rows: list[dict], cleaner: Any, apply: str, show: int) -> dict[str,
         "sentences", "unchanged_by_editor", "sentences_changed", "unchanged_but_changed", "edits", "edits_auto",
         "edits_suggest", "toward", "away", "neutral", "sentences_closer", "sentences_further", "suggestions_left")}
     s["fp_rate_unchanged"] = round(s["unchanged_but_changed"] / max(1, s["unchanged_by_editor"]), 4)
-    s["precision"] = round(s["toward"] / s["edits"], 4) if s["edits"] else None
+    judged = s["toward"] + s["away"]
+    s["precision"] = round(s["toward"] / judged, 4) if judged else None
+    s["toward_share"] = round(s["toward"] / s["edits"], 4) if s["edits"] else None
     s["further_rate"] = round(s["sentences_further"] / max(1, s["sentences"]), 4)
+    s["closer_rate"] = round(s["sentences_closer"] / max(1, s["sentences"]), 4)
     rules = {r: dict(c) for r, c in sorted(by_rule.items(), key=lambda kv: -sum(kv[1].values()))}
     return {"stats": s, "rules": rules, "examples": examples}
 
 
+SRC = "+src"  # the suffix of a mode measured with the pair's source language
+
+
+def pair_source_lang(pair: str) -> str:
+    """The source language of a pair named like ``ro-en`` (its first code)."""
+    return pair.split("-")[0].split("_")[0].lower()
+
+
+def variants(modes: list[str], with_source: bool) -> list[str]:
+    """The labels measured: each apply mode, and with ``with_source`` each again with the
+    pair's source language (``all+src``)."""
+    return list(modes) + ([m + SRC for m in modes] if with_source else [])
+
+
 def _job(args: tuple) -> tuple[str, str, str, dict[str, Any]]:
-    split, path, modes, grammar, lt_alone, show, limit = args
-    cleaner = build_cleaner(grammar, lt_alone)
+    split, path, labels, grammar, lt_alone, show, limit = args
+    pair = Path(path).stem
     with open(path, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     if limit:
         rows = rows[:limit]
-    out = {mode: evaluate(rows, cleaner, mode, show) for mode in modes}
-    return split, Path(path).stem, ",".join(modes), out
+    out: dict[str, Any] = {}
+    cleaners: dict[bool, Any] = {}
+    for label in labels:
+        with_src = label.endswith(SRC)
+        if with_src not in cleaners:
+            langs = frozenset({pair_source_lang(pair)}) if with_src else None
+            cleaners[with_src] = build_cleaner(grammar, lt_alone, langs)
+        out[label] = evaluate(rows, cleaners[with_src], label.removesuffix(SRC), show)
+    return split, pair, ",".join(labels), out
 
 
 def run(files: dict[str, list[Path]], modes: list[str], grammar: bool = False, lt_alone: bool = False,
         show: int = 0, limit: int | None = None, jobs: int = 1) -> dict[str, dict[str, dict[str, Any]]]:
-    """``{split: {pair: {mode: {stats, rules, examples}}}}``."""
+    """``{split: {pair: {label: {stats, rules, examples}}}}``; ``modes``: labels of
+    :func:`variants` (``auto``, ``all``, ``all+src``, ...)."""
     tasks = [(split, str(p), tuple(modes), grammar, lt_alone, show, limit) for split, ps in files.items() for p in ps]
     report: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in files}
     if jobs > 1 and len(tasks) > 1:
@@ -235,9 +271,27 @@ def _fmt_p(p: float | None) -> str:
     return "-" if p is None else f"{p:.2f}"
 
 
+#: issue 10's targets for ``--apply all`` on each pair: precision of the applied edits
+#: (toward / (toward + away)) at least this, and at most this share of sentences made worse
+TARGET_PRECISION = 0.5
+TARGET_WORSE = 0.01
+
+
+def _row(split: str, pair: str, mode: str, s: dict[str, Any]) -> str:
+    judged = s["toward"] + s["away"]
+    prec = _fmt_p(s["toward"] / judged if judged else None)
+    n = max(1, s["sentences"])
+    fp = 100 * s["unchanged_but_changed"] / max(1, s["unchanged_by_editor"])
+    return (f"{split:6} {pair:6} {mode:8} {s['sentences']:6} {s['edits']:6} {s['toward']:6} {s['away']:5} "
+            f"{s['neutral']:5} {prec:>5} {s['sentences_closer']:6} {100 * s['sentences_closer'] / n:6.2f}% "
+            f"{s['sentences_further']:6} {100 * s['sentences_further'] / n:6.2f}% {s['unchanged_by_editor']:5} "
+            f"{s['unchanged_but_changed']:8} {fp:5.2f}%")
+
+
 def print_table(report: dict[str, dict[str, dict[str, Any]]], modes: list[str]) -> None:
-    head = (f"{'split':6} {'pair':6} {'apply':5} {'sents':>6} {'edits':>6} {'toward':>6} {'away':>5} "
-            f"{'neutr':>5} {'prec':>5} {'closer':>6} {'further':>7} {'unch':>5} {'unch-chg':>8} {'FP%':>6}")
+    head = (f"{'split':6} {'pair':6} {'apply':8} {'sents':>6} {'edits':>6} {'toward':>6} {'away':>5} "
+            f"{'neutr':>5} {'prec':>5} {'better':>6} {'better%':>7} {'worse':>6} {'worse%':>7} {'unch':>5} "
+            f"{'unch-chg':>8} {'FP%':>6}")
     print(head)
     print("-" * len(head))
     for split, pairs in report.items():
@@ -246,20 +300,33 @@ def print_table(report: dict[str, dict[str, dict[str, Any]]], modes: list[str]) 
             for pair, by_mode in pairs.items():
                 s = by_mode[mode]["stats"]
                 tot.update({k: v for k, v in s.items() if isinstance(v, int)})
-                print(f"{split:6} {pair:6} {mode:5} {s['sentences']:6} {s['edits']:6} {s['toward']:6} {s['away']:5} "
-                      f"{s['neutral']:5} {_fmt_p(s['precision']):>5} {s['sentences_closer']:6} "
-                      f"{s['sentences_further']:7} {s['unchanged_by_editor']:5} {s['unchanged_but_changed']:8} "
-                      f"{100 * s['fp_rate_unchanged']:5.2f}%")
+                print(_row(split, pair, mode, s))
             if len(pairs) > 1:
-                prec = _fmt_p(tot["toward"] / tot["edits"] if tot["edits"] else None)
-                fp = 100 * tot["unchanged_but_changed"] / max(1, tot["unchanged_by_editor"])
-                print(f"{split:6} {'ALL':6} {mode:5} {tot['sentences']:6} {tot['edits']:6} {tot['toward']:6} "
-                      f"{tot['away']:5} {tot['neutral']:5} {prec:>5} {tot['sentences_closer']:6} "
-                      f"{tot['sentences_further']:7} {tot['unchanged_by_editor']:5} {tot['unchanged_but_changed']:8} "
-                      f"{fp:5.2f}%")
-    print("\nprec: edits toward the post-edit / applied edits; closer/further: sentences whose applied edits "
-          "together bring them closer to / further from the post-edit; unch: sentences the editor left "
-          "unchanged; unch-chg: of those, changed by mtclean")
+                print(_row(split, "ALL", mode, tot))
+    print("\nprec: toward / (toward + away), an edit judged by applying it alone; better/worse: sentences whose "
+          "applied edits together bring them closer to / further from the post-edit (% of the pair's sentences); "
+          "unch: sentences the editor left unchanged; unch-chg: of those, changed by mtclean; +src: with the "
+          "pair's source language (--source-lang)")
+
+
+def targets(report: dict[str, dict[str, dict[str, Any]]], modes: list[str]) -> list[tuple[str, bool, str]]:
+    """Issue 10's targets per split, pair and ``all`` mode: (name, met, detail)."""
+    out = []
+    for split, pairs in report.items():
+        for pair, by_mode in pairs.items():
+            for mode in modes:
+                if mode.removesuffix(SRC) != "all":
+                    continue
+                s = by_mode[mode]["stats"]
+                judged = s["toward"] + s["away"]
+                prec = s["toward"] / judged if judged else None
+                worse = s["sentences_further"] / max(1, s["sentences"])
+                better = s["sentences_closer"] / max(1, s["sentences"])
+                ok = (prec is None or prec >= TARGET_PRECISION) and worse <= TARGET_WORSE
+                out.append((f"{split} {pair} --apply {mode}", ok,
+                            f"precision {_fmt_p(prec)} (>= {TARGET_PRECISION}), worse {100 * worse:.2f}% "
+                            f"(<= {100 * TARGET_WORSE:g}%), better {100 * better:.2f}%"))
+    return out
 
 
 def run_at_ref(ref: str, argv: list[str]) -> dict[str, Any]:
@@ -306,10 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", default=None, help="only these pairs, e.g. ro-en,et-en")
     ap.add_argument("--apply", default="auto,all", help="auto, all or auto,all (default)")
     ap.add_argument("--grammar", action="store_true", help="run the LanguageTool pass too")
+    ap.add_argument("--source-lang-from-pair", action="store_true",
+                    help="measure each pair also with its source language (ro-en: --source-lang ro); rows +src")
     ap.add_argument("--languagetool-alone", action="store_true",
                     help="instead of mtclean: LanguageTool alone, every first suggestion applied")
     ap.add_argument("--limit", type=int, default=None, help="only the first N sentences of each pair")
-    ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1), help="processes (one per file)")
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="processes, one per file (default: 1 with --grammar, else up to 4)")
     ap.add_argument("--json", type=Path, help="write the report as JSON")
     ap.add_argument("--show", type=int, default=0, help="examples of edits moving away from the post-edit, per pair")
     ap.add_argument("--rules-detail", action="store_true", help="print toward/away/neutral per rule")
@@ -323,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     bad = [m for m in modes if m not in ("auto", "all")]
     if bad or not modes:
         ap.error(f"--apply takes auto, all or auto,all (got {args.apply!r})")
+    labels = variants(modes, args.source_lang_from_pair)
     root = data_root(args.data)
     files = split_files(root, [s for s in args.split.split(",") if s],
                         [p for p in args.pairs.split(",")] if args.pairs else None)
@@ -336,21 +407,26 @@ def main(argv: list[str] | None = None) -> int:
         report = whole["splits"]
         print(f"at {args.before} ({whole['ref'][:10]}):")
     else:
-        report = run(files, modes, args.grammar, args.languagetool_alone, args.show, args.limit,
-                     1 if (args.grammar or args.languagetool_alone) else args.jobs)
-    print_table(report, modes)
+        jobs = args.jobs or (1 if (args.grammar or args.languagetool_alone) else min(4, os.cpu_count() or 1))
+        report = run(files, labels, args.grammar, args.languagetool_alone, args.show, args.limit, jobs)
+    print_table(report, labels)
+    print("\ntargets (issue 10, --apply all per pair):")
+    for name, ok, detail in targets(report, labels):
+        print(f"  {'PASS' if ok else 'MISS'}  {name}: {detail}")
     if args.families:
-        for mode in modes:
+        for mode in labels:
             for split, fam in families(report, mode).items():
                 print(f"\n{split} --apply {mode}: per rule family (edits, toward, away, neutral, precision)")
                 for name, c in fam.items():
                     n = sum(c.values())
+                    judged = c.get("toward", 0) + c.get("away", 0)
+                    prec = _fmt_p(c.get("toward", 0) / judged if judged else None)
                     print(f"  {name:<16} {n:5} {c.get('toward', 0):6} {c.get('away', 0):5} {c.get('neutral', 0):6} "
-                          f"{c.get('toward', 0) / n:6.2f}")
+                          f"{prec:>6}")
     if args.rules_detail or args.show:
         for split, pairs in report.items():
             for pair, by_mode in pairs.items():
-                for mode in modes:
+                for mode in labels:
                     r = by_mode[mode]
                     if args.rules_detail and r["rules"]:
                         print(f"\n{split} {pair} --apply {mode}: per rule (toward/away/neutral)")
@@ -360,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"\n  [{split} {pair} {mode}] {ex['rule']}: {ex['original']!r} -> {ex['replacement']!r}"
                               f"\n    mt: {ex['mt']}\n    pe: {ex['pe']}")
     if args.json:
-        out = {"data": str(root), "apply": modes, "grammar": args.grammar,
+        out = {"data": str(root), "apply": labels, "grammar": args.grammar,
                "languagetool_alone": args.languagetool_alone, "limit": args.limit, "splits": report,
                "ref": args.before or subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
                                                     text=True).stdout.strip() + " (+ working tree)"}
