@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Iterator
 
 import regex
 
@@ -78,12 +79,27 @@ def _is_title(text: str) -> bool:
     return len(words) >= 2 and len(capitalised) >= max(2, (len(words) + 1) // 2)
 
 
+def _at_signs(pattern: "regex.Pattern[str]", text: str, lo: int, hi: int) -> Iterator["regex.Match[str]"]:
+    """``pattern.finditer(text, lo, hi)`` for the e-mail pattern, run only on the lines holding
+    an '@' (a match holds one and no line break): the same matches.  Over a whole text the
+    regex module takes time growing faster than the text (0.07 s for 1 MB, 0.56 s for 6 MB
+    without a single '@')."""
+    at = text.find("@", lo, hi)
+    while at >= 0:
+        start = max(lo, text.rfind("\n", lo, at) + 1)
+        end = text.find("\n", at, hi)
+        end = hi if end < 0 else end
+        yield from pattern.finditer(text, start, end)
+        at = text.find("@", end, hi)
+
+
 def find_protected(text: str, ranges: list[tuple[int, int]] | None = None) -> Protected:
     """Find every protected span in ``text`` (only inside ``ranges`` when given)."""
     found: list[tuple[int, int, int, str]] = []
     for rank, (kind, pattern) in enumerate(_PATTERNS):
         for lo, hi in ranges if ranges is not None else [(0, len(text))]:
-            for m in pattern.finditer(text, lo, hi):
+            matches = _at_signs(pattern, text, lo, hi) if kind == "email" else pattern.finditer(text, lo, hi)
+            for m in matches:
                 if kind == "title" and not _is_title(m.group()):
                     continue
                 start = m.start("pre") if kind == "code" else m.start()
