@@ -17,7 +17,7 @@ md         prose between code blocks; inline code, link targets, HTML, line pref
 html       text between block-level tags; inline tags, entities, code/script/style protected
 srt, vtt   each cue's text lines; numbers, timings and settings untouched
 po, pot    each msgstr (msgid is the source), via polib
-xliff/xlf  each unit's target (source kept), inline tags protected, via translate-toolkit
+xliff/xlf  each unit's target (source kept), inline tags out of the text (formats.inline), via translate-toolkit
 docx       each paragraph (runs kept; a fix spanning runs goes into the first run)
 =========  ============================================================================
 """
@@ -138,9 +138,13 @@ def in_file(text: str, mappers: Sequence[Mapper], edits: Sequence[Sequence[Edit]
         raise ValueError(f"{len(edits)} edit lists for {len(mappers)} segments")
     out = []
     for mapper, es in zip(mappers, edits):
+        fit = getattr(mapper, "fit", None)  # a mapper that writes replacements itself (XLIFF's inline tags)
         for e in es:
             start, end = mapper(e.start, e.end)
-            reps = tuple(escape(r) for r in e.replacements) if escape else e.replacements
+            if fit is not None:
+                reps = fit(e.start, e.end, e.replacements)
+            else:
+                reps = tuple(escape(r) for r in e.replacements) if escape else e.replacements
             out.append(replace(e, start=start, end=end, original=text[start:end], replacements=reps))
     return out
 

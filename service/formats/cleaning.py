@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -140,10 +141,12 @@ def _report(edit: Edit, seg: Segment, start: int, applied: bool, index: Utf16Ind
                     origin=edit, index=seg_index)
 
 
-def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bool = True
+def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bool = True,
+              verdict: Callable[[Segment, int, int, str], str] | None = None
               ) -> tuple[list[list[Edit]], list[FileEdit], list[Edit]]:
     """Per-segment edits (in each segment's coordinates), report entries (only category and applied without ``detail``), and
-    the edits applied (in joined coordinates)."""
+    the edits applied (in joined coordinates).  A format's ``verdict(segment, start, end, replacement)`` may keep an
+    edit inside one segment as a suggestion (``suggest``) or drop it (``drop``; XLIFF's inline tags)."""
     changes: list[list[Edit]] = [[] for _ in joined.segments]
     report: list[FileEdit] = []
     indexes: dict[int, Utf16Index] = {}
@@ -159,6 +162,11 @@ def map_edits(joined: _Joined, result: CleanResult, paragraphs: bool, detail: bo
         seg0 = joined.segments[i0]
         inside = len(pieces) == 1 and joined.starts[i0] <= edit.start and edit.end <= joined.end(i0)
         ok = edit.key() in applied_keys
+        if verdict is not None and inside:
+            said = verdict(seg0, a0, pieces[0][2], edit.replacement)
+            if said == "drop":
+                continue
+            ok = ok and said == "apply"
         if ok and inside:
             seg_len = len(seg0.text)
             if not paragraphs and a0 == 0 and pieces[0][2] == seg_len and not edit.replacement.strip():
@@ -317,7 +325,7 @@ def clean_file(data: bytes, fmt: str, engine: Engine, encoding: str | None = Non
     result = clean_text(joined.text, engine, extra)
     regions = suppress.file_regions(data, fmt, module.BINARY, encoding, name)  # inline ignores
     result = suppress.silence(result, joined, regions)
-    changes, report, taken = map_edits(joined, result, module.PARAGRAPHS, detail)
+    changes, report, taken = map_edits(joined, result, module.PARAGRAPHS, detail, getattr(module, "verdict", None))
     del joined
     for k, seg in enumerate(segments):
         report.extend(replace(_report(f, seg, f.start, False, seg_index=k), origin=None) for f in bilingual.flags(seg))

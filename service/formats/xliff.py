@@ -3,16 +3,19 @@ source text.
 
 translate-toolkit checks the file and reads the units (XLIFF 1.x); the changes are written
 into the original target text, so the XML stays byte-identical outside the changed text.
-Inside a target, the inline tags (``<g>``, ``<x/>``, ``<mrk>``, ``<pc>``...) are protected, and
-so is the content of native-code elements (``<ph>``, ``<bpt>``, ``<ept>``, ``<it>``).  Targets
-inside ``<alt-trans>`` (translation-memory matches) are left alone.  XLIFF 2 files (``<unit>``
-with ``<segment>``) are checked with the stdlib XML parser and read the same way.
+Inside a target, the inline tags (``<pc>``, ``<mrk>``, ``<sc/>``, ``<ph/>`` of XLIFF 2; ``<g>``,
+``<x/>``, ``<bpt>``... of XLIFF 1.2) are taken out of the text the passes see, so a phrase that
+crosses them is found, and a fix is written back with the tags in valid places, or offered as a
+suggestion when they cannot be placed (:mod:`service.formats.inline`).  Entities, CDATA and
+content marked not to translate stay protected.  Targets inside ``<alt-trans>``
+(translation-memory matches) are left alone.  XLIFF 2 files (``<unit>`` with ``<segment>``) are
+checked with the stdlib XML parser and read the same way.
 """
 from __future__ import annotations
 
 import html
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 from xml.parsers import expat
 
@@ -26,6 +29,7 @@ from service.formats import (
     Mapper,
     Segment,
     decode_text,
+    inline,
     line_of,
     line_starts,
     place,
@@ -39,11 +43,6 @@ _UNIT = regex.compile(r"<(trans-unit|segment)\b[^>]*?(?<!/)>(.*?)</\1\s*>", rege
 _SKIP = regex.compile(r"<(alt-trans|seg-source)\b.*?</\1\s*>|<!--.*?-->", regex.DOTALL)
 _SOURCE = regex.compile(r"<source\b[^>]*?(?<!/)>(.*?)</source\s*>", regex.DOTALL)
 _TARGET = regex.compile(r"<target\b[^>]*?(?<!/)>(.*?)</target\s*>", regex.DOTALL)
-_MARKUP = regex.compile(
-    r"<(ph|bpt|ept|it|sub)\b[^>]*?(?<!/)>.*?</\1\s*>"  # native code: protected with its content
-    r"|<!\[CDATA\[.*?\]\]>|<!--.*?-->|<[^<>]+>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);",
-    regex.DOTALL,
-)
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,14 @@ class _Target:
     end: int
     source: str
     locator: str
-    protected: tuple[tuple[int, int], ...]
+    view: inline.View
+
+
+@dataclass(frozen=True)
+class XliffSegment(Segment):
+    """A target: its text without the inline tags (``view`` says where they were)."""
+
+    view: inline.View | None = field(default=None, compare=False, repr=False)
 
 
 def plain(raw: str) -> str:
@@ -115,31 +121,55 @@ def _targets(text: str, data: bytes, name: str) -> list[_Target]:
         src = _SOURCE.search(masked)
         source = sources[k] if sources is not None else (plain(src.group(1)) if src else "")
         t0, t1 = base + target.start(1), base + target.end(1)
-        prot = tuple((m.start() - t0, m.end() - t0) for m in _MARKUP.finditer(text, t0, t1))
         label = _label(text, unit, k)
-        out.append(_Target(t0, t1, source, f"{label} (line {line_of(starts, t0)})", prot))
+        out.append(_Target(t0, t1, source, f"{label} (line {line_of(starts, t0)})", inline.view(text[t0:t1])))
     return out
 
 
 def extract(data: bytes, encoding: str | None = None, name: str = "input") -> list[Segment]:
-    """Each non-empty target, with its source."""
+    """Each non-empty target (its text without the inline tags), with its source."""
     text, _ = decode_text(data, name, encoding, len(data) + 1)
     starts = line_starts(text)
-    return [Segment(text[t.start:t.end], t.locator, t.source, t.protected, (place(starts, t.start),))
-            for t in _targets(text, data, name)]
+    out: list[Segment] = []
+    for t in _targets(text, data, name):
+        v = t.view
+        # a place after each tag taken out: lines and columns stay the file's
+        anchors = {0: place(starts, t.start)}
+        for tag in v.tags:
+            if tag.pos < len(v.text):
+                anchors[tag.pos] = place(starts, t.start + v.offsets[tag.pos], tag.pos)
+        out.append(XliffSegment(v.text, t.locator, t.source, v.protected, tuple(sorted(anchors.values())), view=v))
+    return out
+
+
+def verdict(seg: Segment, start: int, end: int, replacement: str) -> str:
+    """Whether an edit of a target is applied, only suggested or dropped (its inline tags)."""
+    v = getattr(seg, "view", None)
+    return "apply" if v is None else inline.verdict(v, start, end, replacement)
 
 
 def _escape(s: str) -> str:
     return html.escape(s, quote=False)
 
 
+class _TargetMapper:
+    """A target's spans in the file (inline tags at an edit's edges left out), and its
+    replacements written with the tags inside the span kept."""
+
+    def __init__(self, offset: int, v: inline.View):
+        self.offset, self.view = offset, v
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        a, b = self.view.span(start, end)
+        return self.offset + a, self.offset + b
+
+    def fit(self, start: int, end: int, replacements: Sequence[str]) -> tuple[str, ...]:
+        return tuple(inline.fit(self.view, start, end, r, _escape)[0] for r in replacements)
+
+
 def mappers(text: str, data: bytes, name: str = "input") -> tuple[list[Mapper], Escape]:
-    """Each target's place in the file; replacements XML-escaped."""
-    return [_shift(t.start) for t in _targets(text, data, name)], _escape
-
-
-def _shift(offset: int) -> Mapper:
-    return lambda start, end: (offset + start, offset + end)
+    """Each target's place in the file; replacements XML-escaped, inline tags kept."""
+    return [_TargetMapper(t.start, t.view) for t in _targets(text, data, name)], _escape
 
 
 def rebuild(data: bytes, edits: Sequence[Sequence[Edit]], encoding: str | None = None, name: str = "input") -> bytes:
