@@ -75,6 +75,7 @@ class Rule:
     gloss: str = ""
     cues: Cues | None = None
     case_sensitive: bool = False
+    requires_source_lang: bool = False  # runs only when one of its langs is given (not by default)
 
     @property
     def triggers(self) -> tuple[str, ...]:
@@ -88,9 +89,12 @@ class Rule:
         return compiled(p.source, p.flags) if p.expand else None
 
     def applies_to(self, source_langs: frozenset[str] | None) -> bool:
-        """True when the rule is selected for these source languages (None: every rule)."""
-        if source_langs is None or "any" in self.langs or "all" in source_langs:
+        """True when the rule is selected for these source languages (None: every rule but
+        those that ``requires_source_lang``: their wording is ordinary English too)."""
+        if "any" in self.langs or (source_langs is not None and "all" in source_langs):
             return True
+        if source_langs is None:
+            return not self.requires_source_lang
         return bool(self.langs & source_langs)
 
 
@@ -207,6 +211,7 @@ def _compile_rule(spec: Any, pack: Any, pack_name: str, path: Path, errors: list
         gloss=(spec.gloss or "").strip(),
         cues=cues,
         case_sensitive=spec.case_sensitive,
+        requires_source_lang=spec.requires_source_lang,
     )
 
 

@@ -71,6 +71,7 @@ class RuleSpec(BaseModel):
     tier: Literal["auto", "suggest"] = "suggest"
     category: Optional[str] = None
     langs: Optional[list[str]] = None
+    requires_source_lang: bool = False
     message: str = Field(min_length=1)
     source: Optional[str] = None
     context: Optional[ContextSpec] = None
