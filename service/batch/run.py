@@ -241,9 +241,14 @@ def collect(paths: Iterable[str], exclude: Iterable[Path] = ()) -> tuple[list[It
 _ENGINE: Engine | None = None
 
 
-def init_worker(settings: CleanOptions) -> None:
-    """Process-pool initializer: one engine per worker process (from the one factory)."""
+def init_worker(settings: CleanOptions, parent: int | None = None) -> None:
+    """Process-pool initializer: one engine per worker process (from the one factory); a pool
+    worker exits when ``parent`` (the batch process) dies (:mod:`service.batch.orphans`)."""
     global _ENGINE
+    if parent is not None:
+        from service.batch.orphans import die_with_parent
+
+        die_with_parent(parent)
     _ENGINE = engine_for(settings)
 
 
@@ -588,7 +593,7 @@ def run(items: list[Item], settings: CleanOptions, opts: Options, progress: "Pro
     elif todo:
         window = 4 * jobs
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=get_context("spawn"),
-                                 initializer=init_worker, initargs=(settings,)) as pool:
+                                 initializer=init_worker, initargs=(settings, os.getpid())) as pool:
             pending: dict[Any, tuple[int, str | None]] = {}
             queue = iter(todo)
             for idx, task, key in queue:
