@@ -75,5 +75,6 @@ class RemoteEngine:
         passes = {k: PassStatus(**{f: v for f, v in st.items() if f in fields_})
                   for k, st in (result.get("passes") or {}).items()}
         return CleanResult(text, result["cleaned"], edits, applied, [], passes, s.apply,
-                           int(result.get("rounds", 1)), list(result.get("warnings", [])))
+                           int(result.get("rounds", 1)), list(result.get("warnings", [])),
+                           str(result.get("harm_check", "skipped")))
 

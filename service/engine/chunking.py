@@ -10,6 +10,7 @@ that another chunk shows to be right, whichever layer did the cutting (a large f
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from service.core.document import PARAGRAPH_BREAK
 from service.core.inventory import NameInventory, is_common_word
@@ -37,3 +38,13 @@ def document_names(text: str, bounds: list[tuple[int, int]] | None = None) -> fr
     for a, b in bounds or [(0, len(text))]:
         counts.update(NameInventory.build(text[a:b]).words)
     return frozenset(w for w, n in counts.items() if n >= 2 and not is_common_word(w))
+
+
+def merge_harm_check(values: Iterable[str]) -> str:
+    """The do-no-harm check (``CleanResult.harm_check``) of a document cleaned in parts:
+    ``done`` when every part was checked, ``skipped`` when none was (no grammar pass), else
+    ``incomplete`` (some part's applied edits were not all checked)."""
+    seen = set(values)
+    if not seen or seen == {"skipped"}:
+        return "skipped"
+    return "done" if seen == {"done"} else "incomplete"

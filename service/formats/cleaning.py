@@ -209,8 +209,10 @@ def clean_text(text: str, engine: Engine, extra: frozenset[str] = frozenset()) -
     passes: dict[str, PassStatus] = {}
     warnings: list[str] = []
     rounds, mode = 1, "auto"
+    checks: list[str] = []
     for i, (a, b) in enumerate(bounds):
         r = engine(text[a:b], names)
+        checks.append(r.harm_check)
         taken = {e.key() for e in r.applied}
         for e in r.edits:  # one shifted copy of each edit, shared by both lists
             moved = replace(e, start=e.start + a, end=e.end + a)
@@ -222,7 +224,8 @@ def clean_text(text: str, engine: Engine, extra: frozenset[str] = frozenset()) -
         warnings += [f"chunk {i + 1}: {w}" for w in r.warnings]
         rounds, mode = max(rounds, r.rounds), r.apply_mode
         del r
-    return CleanResult(text, cleaned, edits, applied, [], passes, mode, rounds, warnings)
+    return CleanResult(text, cleaned, edits, applied, [], passes, mode, rounds, warnings,
+                       chunking.merge_harm_check(checks))
 
 
 def _clean_large_text(data: bytes, engine: Engine, encoding: str | None, name: str,

@@ -42,6 +42,7 @@ def to_json(result: CleanResult, name: str = "text", include_text: bool = True) 
         },
         "rounds": result.rounds,
         "warnings": result.warnings,
+        "harm_check": result.harm_check,
         "diff": {
             "unified": diffing.unified(result.original, result.cleaned, name, edits=applied),
             "inline": diffing.inline(result.original, result.cleaned, edits=applied),

@@ -167,6 +167,7 @@ def merge_chunks(text: str, bounds: list[tuple[int, int]], parts: list[dict[str,
         "changed": new != text, "edits": edits, "conflicts": conflicts, "passes": passes,
         "counts": {k: sum(p["counts"][k] for p in parts) for k in first["counts"]},
         "rounds": max(p["rounds"] for p in parts), "warnings": warnings,
+        "harm_check": chunking.merge_harm_check(p.get("harm_check", "skipped") for p in parts),
         "diff": diffing.both(text, new, name, [diffing.Applied.from_dict(e) for e in edits if e.get("applied")]),
         "cleaned": new,
     }
