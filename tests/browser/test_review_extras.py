@@ -9,6 +9,7 @@ from tests.browser.test_review_browser import (  # noqa: F401 - fixtures
     api_edits,
     artifacts,
     browser,
+    left_to_decide,
     new_page,
     selected_id,
     site,
@@ -26,8 +27,7 @@ TEXT = ("The functional forces arrived in Hanoi .\n\nThe ball is in our yard now
 def test_question_mark_opens_the_keys_overlay_which_silences_other_keys(browser, site):
     context, page, watch = new_page(browser)
     job_id = submit_text(page, site, TEXT)
-    total = len(api_edits(site, job_id))
-    wait_counter(page, total, total)
+    wait_counter(page, left_to_decide(api_edits(site, job_id)))
     overlay = page.locator("#keys-overlay")
     assert overlay.is_hidden()
     page.keyboard.press("?")

@@ -106,9 +106,9 @@ document.addEventListener("DOMContentLoaded", () => {
       $("pos").textContent = edits.length ? "" : "Nothing to review: no edits were found";
       return;
     }
-    const left = edits.filter((e) => !e.decision).length;
+    const left = leftToDecide();
     $("pos").textContent = "Edit " + (current + 1) + " of " + edits.length;
-    $("pos-left").textContent = left ? left + " to review" : "all reviewed";
+    $("pos-left").textContent = left ? left + " left to decide" : "nothing left to decide";
     const cat = $("badge-cat");
     cat.textContent = v.category.replace(/_/g, " ");
     cat.className = "badge cat-" + safeClass(v.category);
@@ -158,10 +158,20 @@ document.addEventListener("DOMContentLoaded", () => {
     $("bulk-rule-reject").textContent = "Reject all " + same + " from " + v.rule_id;
   }
 
-  function renderCounts(counts) {
-    const c = counts || {remaining: edits.filter((v) => !v.decision).length, total: edits.length};
-    $("counter").textContent = c.remaining ? c.remaining + " of " + c.total + " edits to review"
-                                           : "All " + c.total + " edits reviewed";
+  /* what is left to decide: the suggestions nobody accepted, rejected or rewrote (an undecided
+     auto edit is in the text unless rejected: nothing to decide) */
+  const undecided = (v) => !v.decision && !v.selected;
+  const leftToDecide = () => edits.filter(undecided).length;
+
+  function renderCounts() {
+    const left = leftToDecide();
+    const counter = $("counter");
+    counter.textContent = left ? left + (left === 1 ? " suggestion" : " suggestions") + " left to decide"
+                               : "Nothing left to decide";
+    counter.classList.toggle("done", left === 0);
+    const decided = edits.filter((v) => v.decision).length;
+    counter.title = edits.length + " edits: " + decided + " decided, " +
+                    edits.filter((v) => !v.decision && v.selected).length + " auto edits applied unless rejected";
     const autos = edits.filter((v) => v.auto && v.decision !== "accept").length;
     $("bulk-auto").textContent = "Accept every auto edit (" + autos + ")";
     $("bulk-auto").disabled = autos === 0;
@@ -188,7 +198,7 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     edits.forEach(paint);
     renderPanel();
-    renderCounts(listing.counts);
+    renderCounts();
   }
 
   function refreshSoon() {
@@ -336,7 +346,7 @@ document.addEventListener("DOMContentLoaded", () => {
     $("status").hidden = true;
     $("review").hidden = false;
     renderDoc();
-    renderCounts(listing.counts);
+    renderCounts();
     const first = edits.findIndex((v) => !v.decision);
     select(first >= 0 ? first : 0);
   }
