@@ -29,17 +29,20 @@ class Document:
 
     def __init__(self, text: str, glossary: frozenset[str] = frozenset(),
                  focus: list[tuple[int, int]] | None = None, context: str | None = None,
-                 source: str | None = None):
+                 source: str | None = None, names: NameInventory | None = None):
         """``focus``: only the paragraphs touching these ranges are checked (a re-check after
         edits); the names inventory still counts the whole text, or the whole ``context``
         (the document this text is a part of) when given.  ``source``: the source-language
         text this one translates, paragraph-aligned with it (the same paragraph breaks), for
-        :mod:`service.passes.source`."""
+        :mod:`service.passes.source`.  ``names``: the inventory of ``context`` (or of ``text``),
+        when the caller has it."""
         self.text = text
         self.glossary = glossary
         self.focus = focus
         self.context = context
         self.source = source
+        if names is not None:  # already counted (the same text or context): not counted again
+            self.__dict__["names"] = names
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:

@@ -12,6 +12,7 @@ length.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ from rapidfuzz.distance import OSA
 
 if TYPE_CHECKING:
     from array import array
+    from typing import Sequence
+
+    from service.core.model import Edit
 
 # a capitalised word (letters only, so "Soleimani's" gives "Soleimani")
 WORD = regex.compile(r"(?<![\p{L}\p{M}\d_])\p{Lu}[\p{Ll}\p{M}]*(?:\p{Lu}[\p{Ll}\p{M}]+)*(?![\p{L}\p{M}\d_])")
@@ -188,6 +192,7 @@ class NameIndex:
         """``near_too(name)``: whether ``name`` goes into the neighbourhood index too (default:
         every name); a name that can never be a one-letter target need not."""
         self.exact: dict[str, str] = {}
+        self._sorted: list[str] | None = None  # the exact keys, sorted (for has_longer_prefix)
         self._near_names: list[str] = []
         self._neighbours: defaultdict[str, list[str]] | None = None
         self._tails: defaultdict[str, list[str]] | None = None
@@ -201,6 +206,7 @@ class NameIndex:
         if lo in self.exact:
             return
         self.exact[lo] = name
+        self._sorted = None
         if near_too:
             self._near_names.append(lo)
             if self._neighbours is not None:
@@ -236,6 +242,17 @@ class NameIndex:
         """The indexed name spelled ``word`` in any case."""
         return self.exact.get(word.lower())
 
+    def has_longer(self, prefix: str) -> bool:
+        """Whether an indexed name (lower case) starts with ``prefix`` (lower case) and is
+        longer: a cheap test before joining a word with the next one."""
+        keys = self._sorted
+        if keys is None:
+            keys = self._sorted = sorted(self.exact)
+        i = bisect.bisect_left(keys, prefix)
+        if i < len(keys) and keys[i] == prefix:
+            i += 1
+        return i < len(keys) and keys[i].startswith(prefix)
+
     def near(self, word: str) -> list[str]:
         """The indexed names exactly one edit (OSA distance) from ``word``."""
         if not self._near_names or not MIN_NAME_LEN - 1 <= len(word) <= MAX_NAME_LEN + 1:
@@ -267,6 +284,45 @@ class NameIndex:
             len(k) for k in self.tails)
 
 
+def _count(text: str) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[str], Counter[tuple[str, str]]]:
+    """words, pairs, mid, links of ``text`` (see :class:`NameInventory`)."""
+    words: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    mid: Counter[str] = Counter()
+    links: Counter[tuple[str, str]] = Counter()
+    run: list[str] = []
+    prev_end = -2
+    for m in WORD.finditer(text):
+        w, s = m.group(), m.start()
+        words[w] += 1
+        joined = s == prev_end + 1 and text[prev_end] == " "
+        if joined and run and len(run[-1]) > 1 and len(w) > 1:
+            pairs[(run[-1], w)] += 1
+        if not joined:
+            run = []
+            if len(w) <= MAX_NAME_LEN and not starts_sentence(text, s):
+                mid[w] += 1
+        else:
+            mid[w] += 1
+        if len(w) <= MAX_NAME_LEN:
+            for a in run[-RUN_LINKS:]:
+                links[(a, w)] += 1
+            run.append(w)
+        else:
+            run = []
+        prev_end = m.end()
+    return words, pairs, mid, links
+
+
+def first_used(text: str, words: Iterable[str]) -> dict[str, int]:
+    """Where each of ``words`` (capitalised words of ``text``) is first used as a word."""
+    out: dict[str, int] = {}
+    for w in words:
+        m = regex.search(r"(?<![\p{L}\p{M}\d_])" + regex.escape(w) + r"(?![\p{L}\p{M}\d_])", text)
+        out[w] = m.start() if m is not None else len(text)
+    return out
+
+
 @dataclass
 class NameInventory:
     """Counts of the capitalised words and capitalised pairs in one text, plus glossary names.
@@ -280,38 +336,69 @@ class NameInventory:
     glossary: frozenset[str] = frozenset()
     mid: Counter[str] = field(default_factory=Counter)
     links: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: False for an inventory made by :meth:`patched`: the same counts as a build of the text,
+    #: but ``words`` is not in the order of first use (see :func:`first_used`)
+    ordered: bool = True
+    #: the text counted (for :func:`first_used`)
+    text: str | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, text: str, glossary: frozenset[str] = frozenset()) -> "NameInventory":
         """Count the names in ``text``; glossary entries (single or multi-word) are added."""
-        words: Counter[str] = Counter()
-        pairs: Counter[tuple[str, str]] = Counter()
-        mid: Counter[str] = Counter()
-        links: Counter[tuple[str, str]] = Counter()
-        run: list[str] = []
-        prev_end = -2
-        for m in WORD.finditer(text):
-            w, s = m.group(), m.start()
-            words[w] += 1
-            joined = s == prev_end + 1 and text[prev_end] == " "
-            if joined and run and len(run[-1]) > 1 and len(w) > 1:
-                pairs[(run[-1], w)] += 1
-            if not joined:
-                run = []
-                if len(w) <= MAX_NAME_LEN and not starts_sentence(text, s):
-                    mid[w] += 1
-            else:
-                mid[w] += 1
-            if len(w) <= MAX_NAME_LEN:
-                for a in run[-RUN_LINKS:]:
-                    links[(a, w)] += 1
-                run.append(w)
-            else:
-                run = []
-            prev_end = m.end()
+        words, pairs, mid, links = _count(text)
         gloss_words = frozenset(w for name in glossary for w in regex.findall(r"[\p{L}\p{M}]+", name))
-        return cls(words=words, pairs=pairs, glossary=frozenset(glossary) | gloss_words, mid=mid, links=links)
+        return cls(words=words, pairs=pairs, glossary=frozenset(glossary) | gloss_words, mid=mid, links=links,
+                   text=text)
 
+    def patched(self, new_text: str, edits: "Sequence[Edit]") -> "NameInventory | None":
+        """The inventory of ``new_text``, which is this inventory's text with ``edits`` applied
+        (sorted, not overlapping), from the counts of the lines the edits touch (before and
+        after) instead of a count of the whole text; None when that cannot be done (then build).
+
+        The counts are the same as :meth:`build`'s: a capitalised run never crosses a line
+        break and whether a word starts a sentence depends on the two characters before it,
+        so the counts of a text are the sums of the counts of its lines."""
+        old = self.text
+        if old is None or not edits:
+            return None
+        regions: list[list] = []  # [start, end, edits] in old, whole lines, merged
+        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+            r0 = old.rfind("\n", 0, max(e.start - 1, 0)) + 1
+            nl = old.find("\n", e.end)
+            r1 = len(old) if nl < 0 else nl + 1
+            if regions and r0 < regions[-1][1]:
+                regions[-1][1] = max(regions[-1][1], r1)
+                regions[-1][2].append(e)
+            else:
+                regions.append([r0, r1, [e]])
+        changed = sum(r1 - r0 for r0, r1, _ in regions)
+        if changed * 2 > len(old):
+            return None
+        words, pairs, mid, links = Counter(self.words), Counter(self.pairs), Counter(self.mid), Counter(self.links)
+        shift = 0
+        for r0, r1, group in regions:
+            parts, pos = [], r0
+            for e in group:
+                if old[e.start:e.end] != e.original:
+                    return None
+                parts.append(old[pos:e.start])
+                parts.append(e.replacement)
+                pos = e.end
+            parts.append(old[pos:r1])
+            new_part = "".join(parts)
+            if new_text[r0 + shift:r0 + shift + len(new_part)] != new_part:
+                return None  # not this text with these edits
+            shift += len(new_part) - (r1 - r0)
+            before: tuple[Counter, ...] = _count(old[r0:r1])
+            after: tuple[Counter, ...] = _count(new_part)
+            totals: list[Counter] = [words, pairs, mid, links]
+            for i, total in enumerate(totals):
+                total.subtract(before[i])
+                total.update(after[i])
+        if len(new_text) != len(old) + shift:
+            return None
+        return NameInventory(words=+words, pairs=+pairs, glossary=self.glossary, mid=+mid, links=+links,
+                             ordered=False, text=new_text)
     def count(self, word: str) -> int:
         """How often the document uses ``word`` capitalised."""
         return self.words.get(word, 0)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Protocol
 
 from service.core.document import Document
+from service.core.inventory import NameInventory
 from service.core.model import Edit, Tier
 from service.engine.apply import Applied, Conflict, apply_edits, select
 from service.passes import debris, names, punctuation, registry
@@ -224,14 +225,18 @@ class Cleaner:
     def find(self, text: str, status: dict[str, PassStatus] | None = None,
              focus: list[tuple[int, int]] | None = None, context: str | None = None,
              grammar: bool = True, skip: list[tuple[int, int]] | None = None,
-             language: str | None = None, source: str | None = None) -> list[Edit]:
+             language: str | None = None, source: str | None = None, names: NameInventory | None = None,
+             docs: list[Document] | None = None) -> list[Edit]:
         """Every edit the enabled passes propose for ``text`` (not yet resolved); with
         ``focus``, only in the paragraphs touching those ranges; with ``context`` (the whole
         document ``text`` is part of), names are counted over the context.  ``grammar``: run
         the grammar pass too, kept off ``skip`` (default: the rule edits found here, and the
-        character either side of each)."""
+        character either side of each).  ``names``: the names inventory of ``context`` (or
+        ``text``) when known; ``docs``: the Document built is appended to it."""
         status = status if status is not None else {}
-        doc = Document(text, self.glossary, focus, context, source=source)
+        doc = Document(text, self.glossary, focus, context, source=source, names=names)
+        if docs is not None:
+            docs.append(doc)
         edits: list[Edit] = []
         finders = self._finders()
         for name in PASS_ORDER:
@@ -302,16 +307,31 @@ class _Run:
         self.language = cleaner._language(text, context)
         self.checked_originals: set[int] = set()  # paragraphs of the original LanguageTool has seen
         self.grammar_down = False  # LanguageTool failed in this run: not asked again
+        self.base_names: NameInventory | None = None  # the names inventory of round 1
 
     # -- helpers ---------------------------------------------------------------------------
+    def _names(self, text: str, applied: list[Edit] | None) -> NameInventory | None:
+        """The names inventory of ``text`` (the original with ``applied`` applied) from round
+        1's, when it can be had without counting the whole text again."""
+        base = self.base_names
+        if base is None:
+            return None
+        if self.context is not None or text == self.text:
+            return base  # the context's inventory, or the same text
+        return base.patched(text, applied) if applied else None
+
     def _find(self, text: str, focus: list[tuple[int, int]] | None, grammar: bool,
-              skip: list[tuple[int, int]] | None = None) -> list[Edit]:
-        """One round's finds; a pass that fails after the first round marks the result."""
+              skip: list[tuple[int, int]] | None = None, applied: list[Edit] | None = None) -> list[Edit]:
+        """One round's finds on ``text`` (the original with ``applied`` applied); a pass that
+        fails after the first round marks the result."""
         self.rounds += 1
         st: dict[str, PassStatus] = {}
         grammar = grammar and not self.grammar_down
+        docs: list[Document] = []
         found = self.c.find(text, st, focus, self.context, grammar=grammar, skip=skip, language=self.language,
-                            source=self.source)
+                            source=self.source, names=self._names(text, applied), docs=docs)
+        if self.base_names is None and text == self.text and docs:
+            self.base_names = docs[0].__dict__.get("names")  # counted in this round (if a pass asked)
         for name, s in st.items():
             total = self.status.setdefault(name, PassStatus(s.status))
             total.seconds += s.seconds
@@ -333,8 +353,8 @@ class _Run:
         return [_demote(e, harmful[e.key()]) if e.key() in harmful else e for e in edits]
 
     def _grammar_errors(self, text: str, focus: list[tuple[int, int]] | None,
-                        skip: list[tuple[int, int]]) -> list[Edit]:
-        return [e for e in self._find(text, focus, True, skip) if e.pass_name == "grammar"]
+                        skip: list[tuple[int, int]], applied: list[Edit] | None = None) -> list[Edit]:
+        return [e for e in self._find(text, focus, True, skip, applied) if e.pass_name == "grammar"]
 
     def _check_original(self, applied: list[Edit]) -> None:
         """LanguageTool's errors in the original paragraphs the applied edits touch (what was
@@ -364,7 +384,7 @@ class _Run:
             ranges = _written_ranges(state.applied)
             new: list[Edit] = []
             if state.applied:
-                again = self._find(state.text, ranges, grammar=False)
+                again = self._find(state.text, ranges, grammar=False, applied=state.applied)
                 new = self._new_edits(state, again, edits, chained_ok=True)
             if new:
                 edits.extend(new)
@@ -376,7 +396,7 @@ class _Run:
                 self._check_original(state.applied)
             unapplied = [e for e in edits if e.key() not in {a.key() for a in state.applied}]
             skip = [(s - 1, e + 1) for s, e in _forward(state.applied, ((u.start, u.end) for u in unapplied))]
-            errors = self._grammar_errors(state.text, None, skip)
+            errors = self._grammar_errors(state.text, None, skip, state.applied)
             harmful = _harmful(state.applied, errors, self.before)
             if harmful:
                 edits = self._reject(edits, harmful)
@@ -418,7 +438,7 @@ class _Run:
             ranges = _written_ranges(result.applied)
             unapplied = [e for e in edits if e.key() not in {a.key() for a in result.applied}]
             skip = [(s - 1, e + 1) for s, e in _forward(result.applied, ((u.start, u.end) for u in unapplied))]
-            found = self._find(result.text, ranges, grammar=c._grammar_on, skip=skip)
+            found = self._find(result.text, ranges, grammar=c._grammar_on, skip=skip, applied=result.applied)
             harmful = _harmful(result.applied, [g for g in found if g.pass_name == "grammar"], self.before)
             if harmful:
                 edits = self._reject(edits, harmful)
@@ -461,7 +481,7 @@ class _Run:
                 continue
             focus = [r for r, a in zip(_written_ranges(trial.applied), trial.applied) if a.key() not in base]
             self.rounds -= 1  # a check of suggestions, not a round of the fixpoint
-            errors = self._grammar_errors(trial.text, focus, [])
+            errors = self._grammar_errors(trial.text, focus, [], trial.applied)
             harmful = {k: g for k, g in _harmful(trial.applied, errors, self.before).items() if k not in base}
             if harmful:
                 edits = self._reject(edits, harmful)

@@ -39,7 +39,16 @@ import regex
 from rapidfuzz.distance import OSA
 
 from service.core.document import Document
-from service.core.inventory import MAX_NAME_LEN, WORD, NameIndex, NameInventory, is_common_word, starts_sentence, zipf
+from service.core.inventory import (
+    MAX_NAME_LEN,
+    WORD,
+    NameIndex,
+    NameInventory,
+    first_used,
+    is_common_word,
+    starts_sentence,
+    zipf,
+)
 from service.core.model import Category, Edit, Tier
 from service.passes import exonyms
 
@@ -161,6 +170,8 @@ def references(doc: Document, extra: dict[str, str] | None = None) -> dict[str, 
     for w, n in inv.words.items():
         if _is_name_like(w, inv):
             refs[w] = Ref(w, n, "document")
+    if not inv.ordered:
+        refs = _first_use_order(refs, inv)
     for g in inv.glossary:
         if " " not in g and MIN_LEN - 1 <= len(g) <= MAX_NAME_LEN:
             refs[g] = Ref(g, inv.count(g), "glossary")
@@ -168,6 +179,27 @@ def references(doc: Document, extra: dict[str, str] | None = None) -> dict[str, 
         if MIN_LEN - 1 <= len(w) <= MAX_NAME_LEN and w not in inv.glossary:
             refs[w] = Ref(w, inv.count(w), kind)
     return refs
+
+
+def _first_use_order(refs: dict[str, Ref], inv: NameInventory) -> dict[str, Ref]:
+    """``refs`` of an inventory whose words are not in the order of first use
+    (:meth:`NameInventory.patched`), ordered so that of two names spelled alike but for case
+    ("McDonald", "Mcdonald") the one the text uses first comes first, as from a build of the
+    text: the name index keeps the first of them."""
+    groups: dict[str, list[str]] = {}
+    for w in refs:
+        groups.setdefault(w.lower(), []).append(w)
+    clashes = [g for g in groups.values() if len(g) > 1]
+    if not clashes or inv.text is None:
+        return refs
+    first = first_used(inv.text, [w for g in clashes for w in g])
+    late: set[str] = set()
+    for g in clashes:
+        winner = min(g, key=lambda w: first[w])
+        late.update(w for w in g if w != winner)
+    out = {k: v for k, v in refs.items() if k not in late}
+    out.update((k, refs[k]) for k in refs if k in late)
+    return out
 
 
 class Repairer:
@@ -189,6 +221,7 @@ class Repairer:
         self._word_cache: dict[str, tuple | None] = {}
         self._near_cache: dict[str, list[Ref]] = {}
         self._untouchable_cache: dict[str, bool] = {}
+        self._prefix_cache: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ helpers
     def _edit(self, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
@@ -354,6 +387,13 @@ class Repairer:
         text = self.doc.text
         if text[m.end():m.end() + 1] != " ":
             return None
+        a = m.group()
+        may = self._prefix_cache.get(a)
+        if may is None:
+            # (a + b).lower() == a.lower() + b.lower(): no name starts with a, no split
+            may = self._prefix_cache[a] = self.index.has_longer(a.lower())
+        if not may:
+            return None
         nxt = _NEXT_PART.match(text, m.end(), min(len(text), m.end() + MAX_NAME_LEN + 2))
         if nxt is None:
             return None
@@ -447,23 +487,30 @@ class Repairer:
     # ------------------------------------------------------------------ the scan
     def find(self, ranges: list[tuple[int, int]] | None = None) -> list[Edit]:
         doc = self.doc
+        text = doc.text
         edits: list[Edit] = []
         quiet: set[str] = set()  # words with nothing to say wherever they stand
         for lo, hi in ranges if ranges is not None else doc.ranges():
-            for m in WORD.finditer(doc.text, lo, hi):
-                word, start, end = m.group(), m.start(), m.end()
+            for m in WORD.finditer(text, lo, hi):
+                word = m.group()
                 if len(word) > MAX_NAME_LEN:
                     continue
                 if (split := self._split_at(m)) is not None:
                     edits.append(split)
                     continue
-                if len(word) < MIN_LEN or doc.protected.overlaps(start, end):
+                if len(word) < MIN_LEN:
                     continue
-                if (tr := self._turkish_ending(word, end)) is not None:
-                    edits.append(tr)
-                    continue
-                if word in quiet:
-                    continue
+                start, end = m.span()
+                if text[end:end + 1] in ("'", "’"):  # a Turkish case ending may follow
+                    if doc.protected.overlaps(start, end):
+                        continue
+                    if (tr := self._turkish_ending(word, end)) is not None:
+                        edits.append(tr)
+                        continue
+                    if word in quiet:
+                        continue
+                elif word in quiet or doc.protected.overlaps(start, end):
+                    continue  # (a quiet word says nothing, protected or not)
                 found = self._word(word)
                 if found is not None:
                     rule, rep, tier, message, ev = found
