@@ -63,17 +63,17 @@ def sarif(files: Iterable[tuple[str, Any]]) -> dict[str, Any]:
                     "properties": {"category": e.category, "pass": e.pass_name, "tags": [e.category]},
                 }
             line, col = _where(fe)
-            end_line, end_col = _end(line, col, fe.edit.original)
+            end_line, end_col = _end(line, col, e.original)  # the file's text (escapes, inline tags)
             region = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
-                      "snippet": {"text": fe.edit.original}}
+                      "snippet": {"text": e.original}}
             location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
             if fe.segment:
                 location["logicalLocations"] = [{"name": fe.segment, "kind": "segment"}]
-            fixes = [{"description": {"text": f"replace with {r!r}"},
+            fixes = [{"description": {"text": f"replace with {r!r}"},  # what the file gets
                       "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
                           {"deletedRegion": {k: region[k] for k in ("startLine", "startColumn", "endLine",
                                                                     "endColumn")},
-                           "insertedContent": {"text": r}}]}]} for r in fe.edit.replacements]
+                           "insertedContent": {"text": r}}]}]} for r in e.replacements]
             tier = e.tier.value
             fp = hashlib.sha256(f"{name}\0{e.rule_id}\0{fe.segment}\0{fe.edit.original}".encode()).hexdigest()[:32]
             results.append({
@@ -111,7 +111,7 @@ def github(files: Iterable[tuple[str, Any]]) -> str:
         for fe in res.edits:
             e = fe.edit
             line, col = _where(fe)
-            end_line, end_col = _end(line, col, e.original)
+            end_line, end_col = _end(line, col, (fe.in_file or e).original)  # the file's text
             kind = "warning" if e.tier.value == "auto" else "notice"
             props = [f"file={_escape_property(name)}", f"line={line}", f"col={col}"]
             props += [f"endLine={end_line}", f"endColumn={end_col}"] if end_line != line else [f"endColumn={end_col}"]

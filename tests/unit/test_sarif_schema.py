@@ -83,3 +83,15 @@ def test_the_schema_check_rejects_a_broken_log(tmp_path, breakage):
     else:
         result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "my file.md"
     assert not VALIDATOR.is_valid(log)
+
+
+def test_sarif_region_and_fix_are_the_files_text_across_inline_tags(tmp_path):
+    doc = XLIFF.replace("The functional forces arrived .", 'The functional <pc id="1">forces</pc> arrived.')
+    log = _sarif(tmp_path, {"tags.xliff": doc}, 1)
+    (res,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "vi.the-functional-forces"]
+    region = res["locations"][0]["physicalLocation"]["region"]
+    line = doc.splitlines()[region["startLine"] - 1]
+    assert line[region["startColumn"] - 1:region["endColumn"] - 1] == 'The functional <pc id="1">forces'
+    assert region["snippet"]["text"] == 'The functional <pc id="1">forces'
+    inserted = res["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+    assert inserted == 'The <pc id="1">authorities'  # applying the fix keeps the tag
