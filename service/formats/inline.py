@@ -78,10 +78,6 @@ class View:
         hi = bisect.bisect_left(positions, end)
         return list(self.tags[lo:hi])
 
-    def touching(self, start: int, end: int) -> list[Tag]:
-        """The tags at the edges of ``[start, end)``."""
-        return [t for t in self.tags if t.pos in (start, end)]
-
 
 def view(raw: str) -> View:
     """The text of ``raw`` with its inline tags taken out (see the module's docstring)."""
@@ -113,12 +109,14 @@ def _glued(raw: str, found: list[regex.Match[str]]) -> set[int]:
     """The placeholders with a letter or digit right before or after them (other tags aside)."""
     text: list[str] = []
     at: dict[int, int] = {}
-    pos = 0
+    pos = size = 0
     for k, m in enumerate(found):
         text.append(raw[pos:m.start()])
+        size += m.start() - pos
         if m.group("keep") is not None:
             text.append(m.group())
-        at[k] = sum(map(len, text))
+            size += len(m.group())
+        at[k] = size
         pos = m.end()
     text.append(raw[pos:])
     plain = "".join(text)

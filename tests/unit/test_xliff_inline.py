@@ -4,6 +4,9 @@ suggestion when it cannot place them."""
 from __future__ import annotations
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from translate.storage import xliff as ttxliff
 from translate.storage import xliff2
@@ -147,3 +150,28 @@ def test_view_takes_codes_out_and_keeps_entities_and_protected_content():
     assert v.text == 'A b&amp; <x id="3"/> <mrk id="m" translate="no">x</mrk>'
     assert [t.kind for t in v.tags] == ["code", "code", "ph", "code"]  # the glued <ph/> is taken out
     assert [v.text[a:b] for a, b in v.protected] == ["&amp;", '<x id="3"/>', '<mrk id="m" translate="no">x</mrk>']
+
+
+_TAGS = ['<pc id="1">', "</pc>", '<ph id="2"/>', '<sc id="3"/>', '<ec startRef="3"/>', '<mrk id="m" type="term">',
+         "</mrk>", '<g id="4">', "</g>", '<x id="5"/>']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["the", "functional", "forces", "ball", "yard", "a", "&amp;"]),
+                          st.lists(st.sampled_from(_TAGS), max_size=2)), min_size=1, max_size=8),
+       st.data())
+def test_fit_never_loses_or_reorders_a_tag_and_writes_the_replacement_text(words, data):
+    raw = " ".join("".join(tags) + w for w, tags in words)
+    v = inline.view(raw)
+    start = data.draw(st.integers(0, len(v.text)))
+    end = data.draw(st.integers(start, len(v.text)))
+    if any(a < end and start < b for a, b in v.protected):
+        return  # protected text is never edited
+    replacement = data.draw(st.sampled_from(["", "the authorities", "court", v.text[start:end], "x y z"]))
+    out, _placed = inline.fit(v, start, end, replacement, lambda s: s)
+    a, b = v.span(start, end)
+    written = raw[:a] + out + raw[b:]
+    tag = regex.compile(r"<[^<>]+>")
+    assert tag.findall(written) == tag.findall(raw)  # every tag, in order
+    if _placed:  # the text is the replacement's, tags aside
+        assert tag.sub("", written) == tag.sub("", v.text[:start] + replacement + v.text[end:])
