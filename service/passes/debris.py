@@ -77,12 +77,20 @@ _PROMPT_KEYS = ("click", "tap", "touch", "read", "see", "continue", "share", "fo
 _SIGN_OFF_KEYS = ("thank", "please", "don", "remember", "be sure", "subscribe")
 
 
+_SAME_LENGTH = {0x130: "i"}
+
+
 def _lowered(text: str) -> str | None:
-    """``text`` in lower case, position for position, or None when lower-casing changes a length
-    or the text holds a character the patterns' case folding matches to a keyword letter that
-    lower() does not give (the long s)."""
+    """``text`` in lower case, position for position ('İ' as 'i', the long s as 's', which the
+    patterns' case folding matches to 's' and lower() does not give), or None when lower-casing
+    still changes a length.  (A whole document used to fall back to the slow full scan for one
+    such character: 0.2 s per MB.)"""
     low = text.lower()
-    return low if len(low) == len(text) and "\u017f" not in text else None
+    if len(low) != len(text):  # 'İ' lowers to two characters: to 'i' first (more candidates, never fewer)
+        low = text.translate(_SAME_LENGTH).lower()
+    if "\u017f" in text:
+        low = low.replace("\u017f", "s")  # the long s, which the patterns' case folding matches to 's'
+    return low if len(low) == len(text) else None
 
 
 def _keyed_finditer(pattern: "regex.Pattern[str]", keys: tuple[str, ...], text: str, low: str | None,
