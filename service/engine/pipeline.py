@@ -7,7 +7,7 @@ contradicts or repeats an applied edit ("him. in Syria": the stop is removed, so
 never offered).  Every reported edit is in the coordinates of the original text: applying the
 applied edits to the original gives the cleaned text.  A grammar match that touches text an
 applied edit wrote (or the character either side of it) cannot be mapped back and is not
-offered.
+offered (next to it, an auto fix LanguageTool reported at that place before the edit too is).
 
 Do no harm: after edits are applied, LanguageTool checks the paragraphs they touched; an edit
 next to which it reports an error that was not at that place before (a new rule id there, or
@@ -408,9 +408,14 @@ class _Run:
                 back = _map_back(state.applied, g)
                 if back is None:
                     continue
-                self.before.add((back.rule_id, back.start, back.end, back.original))
-                if not any(_near(g.start, g.end, ws, we) for ws, we in ranges):
+                seen = (back.rule_id, back.start, back.end, back.original)
+                # an auto fix next to an applied edit only when LanguageTool reported it there before
+                # the edit too ("abolished. a arm" -> "abolished a arm": "a arm" is not the stop's
+                # doing; left out, the next clean applied it: not a fixpoint)
+                if (g.is_auto and seen in self.before) or not any(_near(g.start, g.end, ws, we)
+                                                                  for ws, we in ranges):
                     grammar_found.append(back)
+                self.before.add(seen)
             break
         known = {e.key() for e in edits}
         edits.extend(g for g in grammar_found if g.key() not in known)
