@@ -57,6 +57,30 @@ def test_false_positives_counts_hits_per_rule_tier_and_million_words() -> None:
     assert fp.over_budget(report, budget_auto=None, budget_suggest=None) == []
 
 
+def test_false_positives_counts_known_corpus_errors_apart_but_in_the_total(tmp_path: Path) -> None:
+    known_file = tmp_path / "known.yaml"
+    known_file.write_text('real_errors:\n  - rule: t.foo\n    at: "one [foo] two"\n    why: a slip\n',
+                          encoding="utf-8")
+    known = fp.load_known(known_file)
+    docs = {"a": ["one foo two three", "four foo five six"]}
+    report = fp.measure(_FakeCleaner(), docs, known=known)
+    tot = report["totals_per_corpus"]["ALL"]
+    assert (tot["auto"]["hits"], tot["auto:real-error"]["hits"], tot["auto:false"]["hits"]) == (2, 1, 1)
+    assert tot["auto:rules"]["hits"] == 2 and tot["auto:grammar"]["hits"] == 0
+    assert [h["real_error"] for h in report["auto_hits"]] == [True, False]
+    per_m = 1_000_000 / 8
+    assert fp.over_budget(report, budget_auto=2 * per_m, budget_suggest=None) == []
+    over = fp.over_budget(report, budget_auto=per_m, budget_suggest=None)
+    assert over[-1].startswith("TOTAL auto") and "t.foo (auto)" in over[0]
+    assert fp.over_budget(report, None, None, budget_false_auto=per_m) == []
+    assert fp.over_budget(report, None, None, budget_false_auto=0)[0].startswith("FALSE auto")
+
+
+def test_the_known_corpus_errors_file_loads() -> None:
+    known = fp.load_known()
+    assert known and all(k["rule"] and "[" in k["at"] for k in known)
+
+
 def test_false_positives_rule_packs_run_alone(tmp_path: Path) -> None:
     pack = tmp_path / "p.yaml"
     pack.write_text(
