@@ -157,7 +157,9 @@ class SelectingCleaner(Cleaner):
 
     def _terms(self, text: str, status: Any = None, focus: list[tuple[int, int]] | None = None,
                context: str | None = None, grammar: bool = True, skip: Any = None, language: Any = None,
-               source: str | None = None) -> list[Edit]:
+               source: str | None = None, **_more: Any) -> list[Edit]:
+        """(``_more``: the other arguments of :meth:`Cleaner.find`, e.g. the names inventory,
+        which the terms check does not use.)"""
         from service.core.document import Document
 
         assert self.terms is not None
