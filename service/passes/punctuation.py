@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from service.core.document import Document
@@ -34,6 +36,8 @@ def is_abbreviation(word: str) -> bool:
     stop ("Kan.", "Messrs.", "Drs."), or an initial ("K", "H" in "K.H.")."""
     w = word.lower().rstrip(".")
     return w in ABBREVIATIONS or len(w) < 2 or "." in w
+# words that start a clause: after "word. " they may open a sentence whose capital was lost
+CLAUSE_STARTERS = frozenset("""i you he she it we they this these those there here then""".split())
 # particles that join a name with a hyphen: al-Baghdadi, bin-Salman, ad-Din
 NAME_PARTICLES = frozenset("al el ad ad-din an ar as ash at az bin ibn abu abd bint ul ud".split())
 
@@ -67,8 +71,11 @@ def _split_stops(doc: Document, text: str, base: int) -> list[Edit | None]:
         if after in ("e.g", "i.e", "etc", "http", "https", "www") or text[m.end(2):m.end(2) + 1] == ".":
             continue  # an abbreviation or an initial after the stop ("and so on. a. are")
         # both words ordinary lower-case English words: the stop is an MT artefact.  After a
-        # capitalised word (a name, a state, a title written without its stop) a person decides
-        sure = before.islower() and zipf(after) >= 3.0 and zipf(before) >= 2.0
+        # capitalised word (a name, a state, a title written without its stop) a person decides,
+        # and so before a word that starts clauses ("The Sermon on suffering. this book was"):
+        # the sentence may end there with its next capital lost
+        sure = (before.islower() and zipf(after) >= 3.0 and zipf(before) >= 2.0
+                and after.lower() not in CLAUSE_STARTERS)
         out.append(_edit(
             doc, base + m.start(), base + m.end(), "", "split-sentence",
             Tier.AUTO if sure else Tier.SUGGEST,
@@ -112,12 +119,25 @@ def _lost_items(text: str, m: "regex.Match[str]") -> bool:
 
 
 def _sure_doubled_comma(text: str, m: "regex.Match[str]") -> bool:
+    """",," between two lower-case words that cannot frame a list whose items were lost, and
+    not before a verb: "Only one region,, has", "the league,, consists of" lost a name between
+    the commas (", X,"), and neither "," nor "" is the fix."""
     if m.group() != ",,":
         return False
     before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
     after = _WORD_AFTER.search(text[m.end():m.end() + 30])
     return bool(before and after and before.group(1) not in _LIST_INTRO
-                and after.group(1) not in ("and", "or", "nor", "etc"))
+                and after.group(1) not in ("and", "or", "nor", "etc") and not verb_only(after.group(1)))
+
+
+@lru_cache(maxsize=20_000)
+def verb_only(word: str) -> bool:
+    """``word`` is only ever a verb (lemminflect knows no noun, adjective or adverb reading):
+    "attach", "consists", "has"."""
+    from lemminflect import getAllLemmas
+
+    pos = set(getAllLemmas(word))
+    return bool(pos) and pos <= {"VERB", "AUX"}
 
 
 def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:

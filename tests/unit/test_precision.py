@@ -74,6 +74,25 @@ def test_a_an_is_not_fitted_to_a_slip_for_another_word(text, word):
     assert filters.reject(text, s, s + 2, "EN_A_VS_AN", False, ("a",))
 
 
+@pytest.mark.parametrize("text,word", [
+    ("This a announcement refers to the attack.", "a announcement"),  # "This announcement"
+    ("Choi U, the military ruler, ordered a attach.", "a attach"),  # "an attack": a verb after the article
+])
+def test_a_an_is_not_fitted_after_a_determiner_or_before_a_verb(text, word):
+    s, _ = _hit(text, word)
+    assert filters.reject(text, s, s + 1, "EN_A_VS_AN", False, ("an",))
+    ok = "Work in a explosives factory was dangerous."  # a noun: the fix stands
+    s, _ = _hit(ok, "a explosives")
+    assert not filters.reject(ok, s, s + 1, "EN_A_VS_AN", False, ("an",))
+
+
+def test_a_word_doubled_to_name_a_thing_is_not_a_sure_repeat():
+    assert not filters.sure_repeat("rubbish rubbish", "But until we call the ")
+    assert not filters.sure_repeat("fool fool", "they named the ")
+    assert filters.sure_repeat("the the", "74% of whom supported ")
+    assert filters.sure_repeat("part part", "while the second ")
+
+
 def test_a_spaced_ellipsis_is_not_a_space_before_a_stop_for_languagetool_either():
     text = 'He spoke of "a decent home . . . for every American".'
     s = text.index(" . . .")
@@ -132,6 +151,16 @@ def test_abbreviations_never_end_a_sentence(text):
     assert not [e for e in punctuation.find(Document(text)) if e.rule_id == "punctuation.split-sentence"]
 
 
+@pytest.mark.parametrize("text", [
+    "The Sermon on suffering. this book was the main source.",  # a lost capital: "This book"
+    "In his youth. he wrote poems.",
+])
+def test_a_stop_before_a_word_that_starts_clauses_is_only_a_suggestion(text):
+    edits = [e for e in punctuation.find(Document(text)) if e.rule_id == "punctuation.split-sentence"]
+    assert edits and all(e.tier.value == "suggest" for e in edits)
+    assert _fixed(punctuation.find, "Ten people who met him. in Syria died.") == "Ten people who met him in Syria died."
+
+
 def test_a_stop_after_a_capitalised_word_is_only_a_suggestion():
     edits = punctuation.find(Document("They flew to Kansas. as planned."))
     assert edits and all(e.tier.value == "suggest" for e in edits if e.rule_id == "punctuation.split-sentence")
@@ -153,6 +182,13 @@ def test_commas_of_a_list_whose_items_were_lost_are_left_alone():
         assert punctuation.find(Document(text)) == []
     assert _fixed(punctuation.find, "He left,, then came back.") == "He left, then came back."
     assert [e.tier.value for e in punctuation.find(Document("Jainism,, Nirvana Day"))] == ["suggest"]
+
+
+@pytest.mark.parametrize("text", ["Only one region,, has a legislative assembly.",
+                                  "The first basketball league,, consists of fourteen teams."])
+def test_doubled_commas_before_a_verb_lost_a_name_between_them(text):
+    # "Only one region, Brussels, has": neither "," nor "" restores the sentence
+    assert [e.tier.value for e in punctuation.find(Document(text))] == ["suggest"]
 
 
 # -- debris ----------------------------------------------------------------------------------

@@ -166,11 +166,18 @@ _DOUBLES_OK = frozenset("had that is was do did can will very so far more bye ha
                         .split())
 
 
-def sure_repeat(original: str) -> bool:
+# "call the rubbish rubbish": the second word names the first
+_NAMING_BEFORE = regex.compile(r"\b(?:call|calls|called|calling|name|names|named|naming|term|terms|termed|dub|dubs|"
+                               r"dubbed)\s+(?:(?:the|a|an|this|that|it|them|him|her|his|their)\s+)?$", regex.I)
+
+
+def sure_repeat(original: str, before: str = "") -> bool:
     """A doubled lowercase word that is never doubled on purpose ("the the"; not "had had",
-    not a heading run into its sentence: "Legislation Legislation")."""
+    not a heading run into its sentence: "Legislation Legislation", not a thing called by its
+    name: "until we call the rubbish rubbish"); ``before``: the text just before."""
     words = original.split()
-    return len(words) == 2 and words[0] == words[1] and words[0].islower() and words[0] not in _DOUBLES_OK
+    return (len(words) == 2 and words[0] == words[1] and words[0].islower() and words[0] not in _DOUBLES_OK
+            and not _NAMING_BEFORE.search(before[-40:]))
 
 
 def sure_spacing(text: str, end: int) -> bool:
@@ -204,9 +211,23 @@ _NOT_AFTER_ARTICLE = frozenset("""do does did done be is are was were been have 
     may might must shall d the a an to of and or not so say says said get make go come take give see know""".split())
 
 
+# before an article, a word that already determines the noun: the article is the slip
+# ("This a announcement" is "This announcement" or "This is an announcement", never "This an")
+_DETERMINERS = frozenset("the a an this that these those my your his her its our their some any no every each"
+                         .split())
+_PREVIOUS_WORD = regex.compile(r"(\p{L}+)\s+$")
+
+
 def _next_is_verb_or_function_word(text: str, end: int) -> bool:
+    from service.passes.punctuation import verb_only
+
     m = _NEXT_WORD.match(text, end)
-    return bool(m) and m.group(1).lower() in _NOT_AFTER_ARTICLE
+    return bool(m) and (m.group(1).lower() in _NOT_AFTER_ARTICLE or verb_only(m.group(1).lower()))
+
+
+def _previous_is_determiner(text: str, start: int) -> bool:
+    m = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+    return bool(m) and m.group(1).lower() in _DETERMINERS
 
 
 def reject(text: str, start: int, end: int, rule: str, spelling: bool, replacements: tuple[str, ...]) -> str:
@@ -227,7 +248,9 @@ def reject(text: str, start: int, end: int, rule: str, spelling: bool, replaceme
     if rule in A_AN_RULES and not next_word_is_real(text, end):
         return "the next word is not a real word"
     if rule in A_AN_RULES and _next_is_verb_or_function_word(text, end):
-        return "the article is probably a slip for another word ('people an do', 'fatalist an say')"
+        return "the article is probably a slip for another word ('people an do', 'fatalist an say', 'a attach')"
+    if rule in A_AN_RULES and _previous_is_determiner(text, start):
+        return "the article itself is the slip after a determiner ('This a announcement')"
     if rule == "COMMA_PARENTHESIS_WHITESPACE" and _SPACED_ELLIPSIS.search(text, max(0, start - 4), end + 4):
         return "a spaced ellipsis ('the laws . . . become')"
     return ""

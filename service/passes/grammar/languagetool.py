@@ -405,7 +405,7 @@ class GrammarPass:
         if rule == "EN_A_VS_AN":
             return filters.sure_article(text, start, end, replacement)
         if rule == "ENGLISH_WORD_REPEAT_RULE":
-            return filters.sure_repeat(text[start:end])
+            return filters.sure_repeat(text[start:end], text[max(0, start - 40):start])
         if rule == "COMMA_PARENTHESIS_WHITESPACE":
             return "(" in text[start:end] or ")" in text[start:end] or filters.sure_spacing(text, end)
         return True
