@@ -1,0 +1,58 @@
+"""Shortcuts taken for speed find exactly what the plain scans find (issue 12)."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from service.core.protect import _PATTERNS, _at_signs, find_protected
+from service.passes import debris
+from service.passes.phrases import _lower_same_length
+
+EMAIL = dict(_PATTERNS)["email"]
+FRAGMENTS = ["Click on the photo. ", "READ MORE here. ", "ſee also this. ", "İstanbul. ", "Thank you for watching! ",
+             "Please ſubscribe now. ", "Don’t forget to like it. ", "word ", "KIng ", "x", "\n", "\n\n", "ﬀ ",
+             "ſhare this article ", "subscribe to our channel. ", "İİ ", "Be sure to share. ", "tap the icon ",
+             "a@b.com ", "x.y+z@mail-host.example.org", "@", "@@", "foo@bar ", "mail me at j.doe@un.org.\n"]
+
+
+def _texts(seed: int, n: int = 150) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(FRAGMENTS) for _ in range(rnd.randint(0, 30))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_email_scan_of_the_lines_with_an_at_sign_finds_what_a_full_scan_finds(seed: int) -> None:
+    found = 0
+    for text in _texts(seed):
+        for lo, hi in ((0, len(text)), (len(text) // 3, len(text)), (2, max(2, len(text) - 3))):
+            full = [m.span() for m in EMAIL.finditer(text, lo, hi)]
+            assert [m.span() for m in _at_signs(EMAIL, text, lo, hi)] == full
+            found += len(full)
+    assert found > 0
+
+
+def test_protected_emails_are_found_on_any_line() -> None:
+    text = "No address here.\nWrite to a.b@example.org today.\n\nOr c@d.io\nend"
+    kinds = [(text[s.start:s.end], s.kind) for s in find_protected(text).spans]
+    assert ("a.b@example.org", "email") in kinds and ("c@d.io", "email") in kinds
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_keyed_prompt_scan_on_text_with_dotted_capital_i_and_long_s(seed: int) -> None:
+    found = 0
+    for text in _texts(100 + seed):
+        low = debris._lowered(text)
+        assert low is not None and len(low) == len(text)
+        for pattern, keys in ((debris._PROMPT, debris._PROMPT_KEYS), (debris._SIGN_OFF, debris._SIGN_OFF_KEYS)):
+            full = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in debris._keyed_finditer(pattern, keys, text, low, 0, len(text))] == full
+            found += len(full)
+    assert found > 0
+
+
+def test_phrase_lowering_keeps_positions() -> None:
+    text = "İstanbul and İzmir: ſome TEXT"
+    low = _lower_same_length(text)
+    assert len(low) == len(text)
+    assert low == text.translate({0x130: "i"}).lower()
