@@ -93,6 +93,20 @@ def test_a_word_doubled_to_name_a_thing_is_not_a_sure_repeat():
     assert filters.sure_repeat("part part", "while the second ")
 
 
+def test_languagetool_adding_a_space_after_a_comma_is_only_a_suggestion():
+    from service.passes.grammar.languagetool import GrammarPass
+
+    garbled = "Of the 2,750 million dollars, t,Soo million dollars will be provided in cash."
+    s = garbled.index(",Soo")
+    assert not GrammarPass._sure(garbled, s, s + 4, "COMMA_PARENTHESIS_WHITESPACE", ", Soo")
+    plain = "The plan failed , he said."
+    s = plain.index(" ,")
+    assert GrammarPass._sure(plain, s, s + 2, "COMMA_PARENTHESIS_WHITESPACE", ",")
+    paren = "He left ( quickly) and returned."
+    s = paren.index("( ")
+    assert GrammarPass._sure(paren, s, s + 2, "COMMA_PARENTHESIS_WHITESPACE", "(")
+
+
 def test_a_spaced_ellipsis_is_not_a_space_before_a_stop_for_languagetool_either():
     text = 'He spoke of "a decent home . . . for every American".'
     s = text.index(" . . .")

@@ -186,6 +186,13 @@ def sure_spacing(text: str, end: int) -> bool:
     return end >= len(text) or text[end].isspace() or text[end] in "\"”’)"
 
 
+def removes_spaces_only(original: str, replacement: str) -> bool:
+    """The fix only takes spaces out ("failed , he" -> "failed, he", "( quickly" -> "(quickly");
+    one that puts a space after a comma is a guess inside garbled text ("t,Soo million" is an
+    OCR'd "1,500 million")."""
+    return len(replacement) < len(original) and "".join(replacement.split()) == "".join(original.split())
+
+
 def candidates(text: str, start: int, end: int, spelling: bool, replacements: tuple[str, ...],
                variant_forced: bool, speller: bool = False) -> tuple[str, ...]:
     """The replacements worth offering: never the same word in another English variant's

@@ -407,7 +407,8 @@ class GrammarPass:
         if rule == "ENGLISH_WORD_REPEAT_RULE":
             return filters.sure_repeat(text[start:end], text[max(0, start - 40):start])
         if rule == "COMMA_PARENTHESIS_WHITESPACE":
-            return "(" in text[start:end] or ")" in text[start:end] or filters.sure_spacing(text, end)
+            return filters.removes_spaces_only(text[start:end], replacement) and (
+                "(" in text[start:end] or ")" in text[start:end] or filters.sure_spacing(text, end))
         return True
 
     @staticmethod
