@@ -78,22 +78,51 @@ def _frequency_cache_path():
             key.update(f"{f.name}|{st.st_size}|{st.st_mtime_ns}\n".encode())
         from service.rulesets.loader import _cache_dir
 
-        return _cache_dir().parent / "wordfreq" / f"en-sorted-{key.hexdigest()[:24]}.bin"
+        return _cache_dir().parent / "wordfreq" / f"en-sorted2-{key.hexdigest()[:24]}.bin"
     except Exception:  # noqa: BLE001 - no cache: wordfreq itself is used
         return None
 
 
 class _SortedFrequencies:
-    """word -> frequency as two sorted arrays (a dict of 321,000 words costs ~0.15 s to build;
-    a look-up here is a bisection, and :func:`zipf` caches its answers anyway)."""
+    """word -> frequency from the sorted cache file: the words (UTF-8, one a line, sorted: byte
+    order is code point order), their offsets and the float64 frequencies.  The first
+    :data:`LAZY_LOOKUPS` look-ups bisect the bytes (a one-line check asks a few words, and
+    splitting 321,000 words costs ~20 ms of every start); after that the words are decoded
+    into a list once (:func:`zipf` caches its answers anyway)."""
 
-    def __init__(self, words: list[str], freqs: "array[float]"):
-        self._words = words
+    LAZY_LOOKUPS = 2000
+
+    def __init__(self, raw: bytes, base: int, offsets: "array[int]", freqs: "array[float]"):
+        self._raw = raw
+        self._base = base
+        self._offsets = offsets
         self._freqs = freqs
+        self._words: list[str] | None = None
+        self._lookups = 0
+
+    def _index_bytes(self, word: str) -> int:
+        key = word.encode("utf-8", "surrogatepass")
+        raw, base, off = self._raw, self._base, self._offsets
+        lo, hi = 0, len(self._freqs)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if raw[base + off[mid]:base + off[mid + 1] - 1] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self._freqs) and raw[base + off[lo]:base + off[lo + 1] - 1] == key:
+            return lo
+        return -1
 
     def get(self, word: str) -> float | None:
         import bisect
 
+        if self._words is None:
+            self._lookups += 1
+            if self._lookups <= self.LAZY_LOOKUPS:
+                i = self._index_bytes(word)
+                return self._freqs[i] if i >= 0 else None
+            self._words = self._raw[self._base:-1].decode("utf-8").split("\n")
         i = bisect.bisect_left(self._words, word)
         if i < len(self._words) and self._words[i] == word:
             return self._freqs[i]
@@ -108,10 +137,12 @@ def _read_frequencies(path) -> "_SortedFrequencies":
     (n_words,) = struct.unpack_from("<Q", raw, 0)
     freqs = array("d")
     freqs.frombytes(raw[8:8 + 8 * n_words])
-    words = raw[8 + 8 * n_words:].decode("utf-8").split("\n")
-    if len(words) != n_words or len(freqs) != n_words:
+    offsets = array("I")
+    offsets.frombytes(raw[8 + 8 * n_words:8 + 12 * n_words + 4])
+    base = 12 + 12 * n_words
+    if len(freqs) != n_words or len(offsets) != n_words + 1 or len(raw) != base + offsets[-1]:
         raise ValueError("truncated word frequency cache")
-    return _SortedFrequencies(words, freqs)
+    return _SortedFrequencies(raw, base, offsets, freqs)
 
 
 def _write_frequencies(path, freqs: dict[str, float]) -> None:
@@ -122,11 +153,15 @@ def _write_frequencies(path, freqs: dict[str, float]) -> None:
     words = sorted(freqs)
     if any("\n" in w for w in words):
         return
+    encoded = [w.encode("utf-8") for w in words]
+    offsets = array("I", [0])
+    for b in encoded:
+        offsets.append(offsets[-1] + len(b) + 1)  # each word and its line break
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(struct.pack("<Q", len(words)) + array("d", (freqs[w] for w in words)).tobytes()
-                        + "\n".join(words).encode("utf-8"))
+                        + offsets.tobytes() + b"".join(b + b"\n" for b in encoded))
         os.replace(tmp, path)
     except OSError:
         pass

@@ -56,3 +56,21 @@ def test_phrase_lowering_keeps_positions() -> None:
     low = _lower_same_length(text)
     assert len(low) == len(text)
     assert low == text.translate({0x130: "i"}).lower()
+
+
+def test_word_frequency_cache_answers_as_the_dict_before_and_after_decoding(tmp_path, monkeypatch) -> None:
+    from service.core import inventory
+
+    rnd = random.Random(7)
+    letters = "abcdeéfghijklmnopqrstuvwxyzß'’-"
+    freqs = {"".join(rnd.choice(letters) for _ in range(rnd.randint(1, 9))): rnd.random() for _ in range(3000)}
+    freqs.update({"the": 0.05, "zürich": 1e-7, "naïve": 2e-7, "\U0001f600": 3e-9})
+    path = tmp_path / "en.bin"
+    inventory._write_frequencies(path, freqs)
+    cache = inventory._read_frequencies(path)
+    monkeypatch.setattr(inventory._SortedFrequencies, "LAZY_LOOKUPS", 500)
+    asked = list(freqs) + ["", "absent", "zzzz", "the ", "Zürich"]
+    rnd.shuffle(asked)
+    got = [cache.get(w) for w in asked]
+    assert got == [freqs.get(w) for w in asked]
+    assert cache._words is not None  # decoded after 500 look-ups: both ways were asked
