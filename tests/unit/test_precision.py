@@ -107,6 +107,17 @@ def test_languagetool_adding_a_space_after_a_comma_is_only_a_suggestion():
     assert GrammarPass._sure(paren, s, s + 2, "COMMA_PARENTHESIS_WHITESPACE", "(")
 
 
+@pytest.mark.parametrize("text,phrase,keep", [
+    ("They live from paycheck to paycheck to raise a family.", "paycheck to paycheck to", False),
+    ("We have work to do to do that.", "to do to do", False),
+    ("He was born in Rome in Rome in 1920.", "in Rome in Rome", True),
+])
+def test_phrase_repetition_leaves_phrases_with_to_alone(text, phrase, keep):
+    s, e = _hit(text, phrase)
+    half = " ".join(phrase.split()[:len(phrase.split()) // 2])
+    assert (not filters.reject(text, s, e, "PHRASE_REPETITION", False, (half,))) is keep
+
+
 def test_a_spaced_ellipsis_is_not_a_space_before_a_stop_for_languagetool_either():
     text = 'He spoke of "a decent home . . . for every American".'
     s = text.index(" . . .")

@@ -214,6 +214,8 @@ def candidates(text: str, start: int, end: int, spelling: bool, replacements: tu
 
 
 _SPACED_ELLIPSIS = regex.compile(r"\. \. \.")
+# a two-word phrase with "to" said twice: "(from) paycheck to paycheck to", "(work) to do to do"
+_TO_REPEAT = regex.compile(r"(?i)^(?:(\p{L}+) to \1 to|to (\p{L}+) to \2)$")
 _NOT_AFTER_ARTICLE = frozenset("""do does did done be is are was were been have has had will would can could should
     may might must shall d the a an to of and or not so say says said get make go come take give see know""".split())
 
@@ -258,6 +260,8 @@ def reject(text: str, start: int, end: int, rule: str, spelling: bool, replaceme
         return "the article is probably a slip for another word ('people an do', 'fatalist an say', 'a attach')"
     if rule in A_AN_RULES and _previous_is_determiner(text, start):
         return "the article itself is the slip after a determiner ('This a announcement')"
+    if rule == "PHRASE_REPETITION" and _TO_REPEAT.match(original):
+        return "'from place to place to', 'work to do to do': a phrase with 'to' that English repeats"
     if rule == "COMMA_PARENTHESIS_WHITESPACE" and _SPACED_ELLIPSIS.search(text, max(0, start - 4), end + 4):
         return "a spaced ellipsis ('the laws . . . become')"
     return ""
