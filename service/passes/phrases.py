@@ -20,8 +20,9 @@ import regex
 
 from service.core.casing import fix_case, starts_sentence
 from service.core.model import Edit
-from service.rulesets.loader import Rule, compiled
+from service.rulesets.loader import Rule
 from service.rulesets.phrase import Phrase, render
+from service.rulesets.regexcache import compiled
 
 if TYPE_CHECKING:  # pragma: no cover - the pipeline imports the document model anyway
     from service.core.document import Document

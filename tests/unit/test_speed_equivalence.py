@@ -74,3 +74,35 @@ def test_word_frequency_cache_answers_as_the_dict_before_and_after_decoding(tmp_
     got = [cache.get(w) for w in asked]
     assert got == [freqs.get(w) for w in asked]
     assert cache._words is not None  # decoded after 500 look-ups: both ways were asked
+
+
+def test_rule_regexes_from_the_disk_cache_match_as_compiled_ones(tmp_path, monkeypatch) -> None:
+    import regex
+
+    from service.rulesets import regexcache
+    from service.rulesets.phrase import compile_phrase
+
+    monkeypatch.setenv("MTCLEAN_CACHE", str(tmp_path))
+    monkeypatch.setenv("MTCLEAN_RULE_CACHE", "1")
+    monkeypatch.setattr(regexcache, "_COMPILED", {})
+    monkeypatch.setattr(regexcache, "_disk", None)
+    phrases = [compile_phrase(t) for t in ("<pour> oil on the fire", "{poss} (hands|arms) are tied",
+                                           "the ball is in {pron} yard", "(a|the) drop in the ocean")]
+    sources = [(p.source, p.flags) for p in phrases] + [(r"\b(?:fire|blaze)\b", regex.IGNORECASE)]
+    text = ("They poured oil on the fire. The country's hands are tied; the ball is in our yard, "
+            "a drop in the ocean. Fire! POURING OIL ON THE FIRE")
+    fresh = [[(m.span(), m.groups()) for m in regex.compile(s, f | regex.V0).finditer(text)] for s, f in sources]
+    for s, f in sources:
+        regexcache.compiled(s, f)
+    regexcache.save()
+    assert list(tmp_path.rglob("regex-*.pickle"))
+    monkeypatch.setattr(regexcache, "_COMPILED", {})
+    monkeypatch.setattr(regexcache, "_disk", None)
+
+    def no_compile(*args, **kwargs):
+        raise AssertionError("compiled again instead of read from the cache")
+
+    monkeypatch.setattr(regex, "compile", no_compile)
+    cached = [[(m.span(), m.groups()) for m in regexcache.compiled(s, f).finditer(text)] for s, f in sources]
+    assert cached == fresh
+    assert sum(map(len, fresh)) >= 5
