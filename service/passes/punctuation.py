@@ -140,12 +140,20 @@ def verb_only(word: str) -> bool:
     return bool(pos) and pos <= {"VERB", "AUX"}
 
 
+def _inside_guillemets(text: str, pos: int) -> bool:
+    """``pos`` is inside « ... » on its line (a French quotation keeps its own spacing)."""
+    line = text[text.rfind("\n", 0, pos) + 1:pos]
+    return line.rfind("«") > line.rfind("»")
+
+
 def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
     out: list[Edit | None] = []
     for m in _DOUBLE_SPACE.finditer(text):
         out.append(_edit(doc, base + m.start(), base + m.end(), " ", "double-space", Tier.AUTO,
                          "Two or more spaces between words.", Category.SPACING))
     for m in _SPACE_BEFORE.finditer(text):
+        if _inside_guillemets(text, m.start()):
+            continue  # French typography inside a French quotation: « Vraiment ? »
         out.append(_edit(doc, base + m.start("sp"), base + m.end("sp"), "", "space-before-punctuation",
                          Tier.AUTO, f"No space before '{text[m.end('sp')]}'.", Category.SPACING))
     for m in _BRACKET_SPACE.finditer(text):

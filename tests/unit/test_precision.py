@@ -202,6 +202,11 @@ def test_a_spaced_ellipsis_is_not_a_space_before_a_stop():
     assert _fixed(punctuation.find, text) == 'He spoke of "a decent home . . . for every American" and left.'
 
 
+def test_a_french_quotation_keeps_its_spacing():
+    text = "He asked « Vraiment ? » and left , angry."
+    assert _fixed(punctuation.find, text) == "He asked « Vraiment ? » and left, angry."
+
+
 def test_commas_of_a_list_whose_items_were_lost_are_left_alone():
     for text in ("The best known artists were,,, and others.", "Authors include,, Drago Jančar,, and Boris."):
         assert punctuation.find(Document(text)) == []
