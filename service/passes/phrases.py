@@ -12,7 +12,9 @@ import logging
 import os
 import re
 from collections import defaultdict
+from functools import lru_cache
 from itertools import accumulate, chain
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ahocorasick
@@ -37,10 +39,24 @@ _PARAGRAPH_BREAK = regex.compile(r"\n[ \t\r]*\n")
 _SENTENCE_END = regex.compile(r"[.!?…][\"'”’»)\]]*\s+")
 _JOINERS = "-'’"
 SCOPE_CHARS = 600
-# the time budget of one regex call (match/search/finditer) of a rule: a pathological user
-# pattern ('(a|a)+$') is reported and skipped instead of hanging the pass
+# the time budget of one regex call (match/search/finditer) of a user's rule (a pack given with
+# --rules / rule_dirs): a pathological pattern ('(a|a)+$') is reported and skipped instead of
+# hanging the pass.  The built-in packs (rules/phrases/, linted and tested) run without it: the
+# timeout makes every regex call several times dearer.
 REGEX_TIMEOUT = float(os.environ.get("MTCLEAN_REGEX_TIMEOUT", "0.25") or 0.25)
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=None)
+def _builtin_pack(path: str) -> bool:
+    """``path`` is a pack shipped in rules/phrases/ (its regexes run without a time budget)."""
+    from service.rulesets.loader import PHRASES_DIR
+
+    try:
+        Path(path).resolve().relative_to(PHRASES_DIR.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 class _RuleTimeout(Exception):
@@ -102,12 +118,16 @@ def _is_word_char(c: str) -> bool:
 class PhraseMatcher:
     """Finds every selected rule's matches in one scan."""
 
-    def __init__(self, rules: list[Rule], automaton: "ahocorasick.Automaton | None" = None):
+    def __init__(self, rules: list[Rule], automaton: "ahocorasick.Automaton | None" = None, timed: bool = False):
+        """``timed``: every rule's regexes get the time budget, built-in ones too (the lint)."""
         self.rules = rules
         self.timed_out: dict[str, str] = {}  # rule id -> why it is skipped (regex over its budget)
         # a rule whose replacements are plain text can take a literal hit as it is
         self._plain = [r.templates is not None and all(len(t) <= 1 and (not t or t[0][0] == "t")
                                                        for t in r.templates) for r in rules]
+        # the regex time budget of each rule: None (no timeout) for the built-in packs
+        self._budget: list[float | None] = [None if not timed and _builtin_pack(r.path) else REGEX_TIMEOUT
+                                              for r in rules]
         if automaton is not None:
             self._automaton = automaton
             self._empty = len(automaton) == 0
@@ -129,9 +149,9 @@ class PhraseMatcher:
                 phrase = rule.phrases[pi]
                 try:
                     if phrase.literal and self._plain[ri]:
-                        found = self._literal(doc, rule, start, end)
+                        found = self._literal(doc, rule, start, end, self._budget[ri])
                     else:
-                        found = self._regex(doc, rule, phrase, start, end)
+                        found = self._regex(doc, rule, phrase, start, end, self._budget[ri])
                 except _RuleTimeout as exc:
                     msg = (f"rule {rule.id} ({rule.path}): key '{exc.key}': regex over its time budget "
                            f"({REGEX_TIMEOUT:g} s); rule skipped")
@@ -165,7 +185,7 @@ class PhraseMatcher:
                         continue
                 yield lo + to_original(nstart), lo + to_original(end_idx) + 1, targets
 
-    def _literal(self, doc: Document, rule: Rule, start: int, end: int) -> list[Edit]:
+    def _literal(self, doc: Document, rule: Rule, start: int, end: int, budget: float | None) -> list[Edit]:
         text = doc.text
         # hyphens and apostrophes are part of a word: "well-known" holds no "known"
         if (start >= 2 and text[start - 1] in _JOINERS and _is_word_char(text[start - 2])) or (
@@ -176,19 +196,23 @@ class PhraseMatcher:
         para = doc.paragraph_at(start)
         at_start = starts_sentence(text, start, para.start if para else 0)
         reps = [fix_case(span, t[0][1] if t else "", at_start) for t in rule.templates]
-        edit = self._edit(doc, rule, start, end, reps)
+        edit = self._edit(doc, rule, start, end, reps, budget)
         return [edit] if edit else []
 
-    def _regex(self, doc: Document, rule: Rule, phrase: Phrase, a_start: int, a_end: int) -> list[Edit]:
+    def _regex(self, doc: Document, rule: Rule, phrase: Phrase, a_start: int, a_end: int,
+               budget: float | None) -> list[Edit]:
         para = doc.paragraph_at(a_start)
         lo = max(para.start if para else 0, a_start - PATTERN_WINDOW)
         hi = min(para.end if para else len(doc.text), a_end + PATTERN_WINDOW)
         out = []
         pattern = compiled(phrase.source, phrase.flags)
-        try:
-            matches = list(pattern.finditer(doc.text, lo, hi, overlapped=False, timeout=REGEX_TIMEOUT))
-        except TimeoutError:
-            raise _RuleTimeout("pattern" if phrase.expand else "match") from None
+        if budget is None:
+            matches = list(pattern.finditer(doc.text, lo, hi))
+        else:
+            try:
+                matches = list(pattern.finditer(doc.text, lo, hi, timeout=budget))
+            except TimeoutError:
+                raise _RuleTimeout("pattern" if phrase.expand else "match") from None
         for m in matches:
             if m.start() > a_start:
                 break
@@ -198,17 +222,18 @@ class PhraseMatcher:
                     reps = [fix_case(m.group(), m.expand(r), at_start) for r in rule.replace]
                 else:
                     reps = [fix_case(m.group(), render(t, m, phrase), at_start) for t in rule.templates]
-                edit = self._edit(doc, rule, m.start(), m.end(), reps)
+                edit = self._edit(doc, rule, m.start(), m.end(), reps, budget)
                 if edit:
                     out.append(edit)
         return out
 
-    def _edit(self, doc: Document, rule: Rule, start: int, end: int, reps: list[str]) -> Edit | None:
+    def _edit(self, doc: Document, rule: Rule, start: int, end: int, reps: list[str],
+              budget: float | None = REGEX_TIMEOUT) -> Edit | None:
         text = doc.text
         span = text[start:end]
         if _PARAGRAPH_BREAK.search(span) or doc.protected.overlaps(start, end):
             return None
-        if not self._context_ok(doc, rule, start, end):
+        if (rule.context or rule.cues is not None) and not self._context_ok(doc, rule, start, end, budget):
             return None
         reps = [r for r in dict.fromkeys(reps) if r != span and r]
         if not reps:
@@ -221,14 +246,14 @@ class PhraseMatcher:
         )
 
     @staticmethod
-    def _context_ok(doc: Document, rule: Rule, start: int, end: int) -> bool:
+    def _context_ok(doc: Document, rule: Rule, start: int, end: int, budget: float | None = REGEX_TIMEOUT) -> bool:
         try:
-            return PhraseMatcher._context_ok_timed(doc, rule, start, end)
+            return PhraseMatcher._context_ok_timed(doc, rule, start, end, budget)
         except TimeoutError:
             raise _RuleTimeout("context") from None
 
     @staticmethod
-    def _context_ok_timed(doc: Document, rule: Rule, start: int, end: int) -> bool:
+    def _context_ok_timed(doc: Document, rule: Rule, start: int, end: int, budget: float | None) -> bool:
         if not rule.context and rule.cues is None:
             return True
         text = doc.text
@@ -238,11 +263,15 @@ class PhraseMatcher:
             before = text[max(p_start, start - CONTEXT_CHARS):start]
             after = text[end:min(p_end, end + CONTEXT_CHARS)]
             for key, source in rule.context:
-                try:
-                    hit = compiled(source, regex.IGNORECASE).search(
-                        before if key.endswith("before") else after, timeout=REGEX_TIMEOUT) is not None
-                except TimeoutError:
-                    raise _RuleTimeout(key) from None
+                pat = compiled(source, regex.IGNORECASE)
+                where = before if key.endswith("before") else after
+                if budget is None:
+                    hit = pat.search(where) is not None
+                else:
+                    try:
+                        hit = pat.search(where, timeout=budget) is not None
+                    except TimeoutError:
+                        raise _RuleTimeout(key) from None
                 if hit == key.startswith("unless"):
                     return False
         cues = rule.cues
@@ -255,8 +284,10 @@ class PhraseMatcher:
 
             def found(source: str) -> bool:
                 pat = compiled(source, regex.IGNORECASE)
-                return (pat.search(text, lo, start, timeout=REGEX_TIMEOUT) is not None
-                        or pat.search(text, end, hi, timeout=REGEX_TIMEOUT) is not None)
+                if budget is None:
+                    return pat.search(text, lo, start) is not None or pat.search(text, end, hi) is not None
+                return (pat.search(text, lo, start, timeout=budget) is not None
+                        or pat.search(text, end, hi, timeout=budget) is not None)
 
             if cues.any is not None and not found(cues.any):
                 return False

@@ -20,7 +20,7 @@ def example_errors(rule: Rule) -> list[str]:
     from service.engine.apply import apply_edits
     from service.passes.phrases import PhraseMatcher
 
-    matcher = PhraseMatcher([rule])
+    matcher = PhraseMatcher([rule], timed=True)  # a pack being written: a runaway regex is reported
     where = f"{rule.path}: rule '{rule.id}': key 'examples'"
     out = []
     for n, ex in enumerate(rule.examples, 1):
