@@ -130,14 +130,18 @@ def _sure_doubled_comma(text: str, m: "regex.Match[str]") -> bool:
                 and after.group(1) not in ("and", "or", "nor", "etc") and not verb_only(after.group(1)))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=1)
+def _verb_only_words() -> frozenset[str]:
+    from service.passes.verb_only_words import WORDS
+
+    return frozenset(WORDS.splitlines())
+
+
 def verb_only(word: str) -> bool:
     """``word`` is only ever a verb (lemminflect knows no noun, adjective or adverb reading):
-    "attach", "consists", "has"."""
-    from lemminflect import getAllLemmas
-
-    pos = set(getAllLemmas(word))
-    return bool(pos) and pos <= {"VERB", "AUX"}
+    "attach", "consists", "has".  Looked up in lemminflect's verb-only words, listed once
+    (service/passes/verb_only_words.py), so cleaning never loads lemminflect's tables."""
+    return word.lower() in _verb_only_words()
 
 
 def _inside_guillemets(text: str, pos: int) -> bool:
