@@ -34,6 +34,7 @@ flag two spellings), anything in a protected span, a word longer than
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from rapidfuzz.distance import OSA
@@ -116,8 +117,14 @@ def unstutter(word: str, from_start: bool = False) -> list[str]:
     any number of times, not at the start of the word unless ``from_start``: the rest of a fused
     title, "imimimani") reduced to one copy; at most ``len(word)`` forms, for words of at most
     MAX_NAME_LEN letters."""
+    return list(_unstutter(word, from_start))
+
+
+@lru_cache(maxsize=100_000)
+def _unstutter(word: str, from_start: bool = False) -> tuple[str, ...]:
+    """:func:`unstutter`, kept for the process (the same words come back in every document)."""
     if len(word) > MAX_NAME_LEN:
-        return []
+        return ()
     lo = word.lower()
     out: dict[str, None] = {}
     for k in (2, 3, 4):
@@ -130,7 +137,39 @@ def unstutter(word: str, from_start: bool = False) -> list[str]:
                 j += k
             form = word[:i + k] + word[j:]
             out.setdefault(form)
-    return list(out)
+    return tuple(out)
+
+
+_COMMON: dict[str, bool] = {}
+
+
+def _common(word: str) -> bool:
+    """:func:`is_common_word`, kept for the process as a plain dict (asked once per word and
+    document)."""
+    known = _COMMON.get(word)
+    if known is None:
+        if len(_COMMON) > 500_000:
+            _COMMON.clear()
+        known = _COMMON[word] = is_common_word(word)
+    return known
+
+
+@lru_cache(maxsize=100_000)
+def _no_word_repair(word: str) -> bool:
+    """:meth:`Repairer._word` has nothing to say about ``word`` in any document: a title or an
+    ordinary word; else no repeated syllable (:meth:`Repairer._stutter`), no title fused with
+    a name (:meth:`Repairer._fused_title`) and no Romanian ending (:meth:`Repairer._ending`)."""
+    if word in _TITLE_SET or is_common_word(word):
+        return True
+    if _unstutter(word):
+        return False
+    m = _FUSED.fullmatch(word)
+    if m is not None and len(m.group(1)) >= 4 and zipf(word.lower()) <= 0:
+        return False
+    if exonyms.is_place(word):
+        return True
+    lo = word.lower()
+    return not any(lo.endswith(end) and len(word[:-len(end)]) >= MIN_LEN for end in _RO_ENDINGS)
 
 
 @dataclass(frozen=True)
@@ -167,8 +206,12 @@ def references(doc: Document, extra: dict[str, str] | None = None) -> dict[str, 
     kind, e.g. the source's)."""
     inv = doc.names
     refs: dict[str, Ref] = {}
-    for w, n in inv.words.items():
-        if _is_name_like(w, inv):
+    mid = inv.mid
+    for w, n in inv.words.items():  # _is_name_like, inlined (one call per word is its cost)
+        if w in _TITLE_SET or not MIN_LEN - 1 <= len(w) <= MAX_NAME_LEN:
+            continue
+        z = zipf(w.lower())
+        if z < 3.0 or (z < 5.5 and mid.get(w, 0) >= 1):
             refs[w] = Ref(w, n, "document")
     if not inv.ordered:
         refs = _first_use_order(refs, inv)
@@ -250,7 +293,7 @@ class Repairer:
             return None
         title, rest = m.group(1), m.group(2)
         followers = self.inv.after_title(title)
-        forms = [rest, *unstutter(rest, from_start=True)]
+        forms = (rest, *_unstutter(rest, True))
         found: dict[str, str] = {}
         for form in forms:
             for name in self.index.ending_with(form):
@@ -277,7 +320,7 @@ class Repairer:
 
     def _stutter(self, word: str) -> tuple | None:
         found = []
-        for form in unstutter(word):
+        for form in _unstutter(word):
             r = self.ref(form)
             if r is not None and r.name != word:
                 found.append(r)
@@ -292,7 +335,7 @@ class Repairer:
                     f"'{word}' repeats a syllable; {r.says()}.", (r.says(),))
         if found or not _STRONG_STUTTER.search(word) or zipf(word.lower()) > 0:
             return None
-        for form in unstutter(word):  # no reference: a name English knows
+        for form in _unstutter(word):  # no reference: a name English knows
             if len(form) >= MIN_LEN and zipf(form.lower()) >= 3.0 and exonyms.is_place(form):
                 return ("repeated-syllable", form, Tier.SUGGEST,
                         f"'{word}' repeats a syllable; '{form}' is a real place.", (f"gazetteer: '{form}'",))
@@ -369,6 +412,9 @@ class Repairer:
         """The repair of ``word`` wherever it stands (None: nothing to say)."""
         if word in self._word_cache:
             return self._word_cache[word]
+        if _no_word_repair(word):
+            self._word_cache[word] = None
+            return None
         out = None
         settled = self._untouchable(word) or self.inv.count(word) >= 2
         if word not in _TITLE_SET and not is_common_word(word):
@@ -385,9 +431,21 @@ class Repairer:
     def _split_at(self, m: "regex.Match[str]") -> Edit | None:
         """A name split in two at the capitalised word ``m``: "Soleim ani" -> "Soleimani"."""
         text = self.doc.text
-        if text[m.end():m.end() + 1] != " ":
+        e = m.end()
+        if text[e:e + 1] != " ":
             return None
         a = m.group()
+        c = text[e + 1:e + 2]
+        if c < "\x80":  # ASCII (or the end): its lower case needs no context
+            if not c.isalpha():
+                return None  # the next part starts with a letter
+            # a name a + b (b: two letters or more, starting with c) starts with a + c and is longer
+            key = a + c
+            may = self._prefix_cache.get(key)
+            if may is None:
+                may = self._prefix_cache[key] = self.index.has_longer(key.lower())
+            if not may:
+                return None
         may = self._prefix_cache.get(a)
         if may is None:
             # (a + b).lower() == a.lower() + b.lower(): no name starts with a, no split
@@ -490,14 +548,19 @@ class Repairer:
         text = doc.text
         edits: list[Edit] = []
         quiet: set[str] = set()  # words with nothing to say wherever they stand
+        prefix_get = self._prefix_cache.get
         for lo, hi in ranges if ranges is not None else doc.ranges():
             for m in WORD.finditer(text, lo, hi):
                 word = m.group()
                 if len(word) > MAX_NAME_LEN:
                     continue
-                if (split := self._split_at(m)) is not None:
-                    edits.append(split)
-                    continue
+                e = m.end()
+                # _split_at's first tests, inline (most words fail them; a call costs more)
+                if text[e:e + 1] == " " and (
+                        (c := text[e + 1:e + 2]) >= "\x80" or (c.isalpha() and prefix_get(word + c) is not False)):
+                    if (split := self._split_at(m)) is not None:
+                        edits.append(split)
+                        continue
                 if len(word) < MIN_LEN:
                     continue
                 start, end = m.span()
@@ -511,6 +574,8 @@ class Repairer:
                         continue
                 elif word in quiet or doc.protected.overlaps(start, end):
                     continue  # (a quiet word says nothing, protected or not)
+                if _common(word):
+                    continue  # an ordinary word: untouchable, no word-level repair (see _word)
                 found = self._word(word)
                 if found is not None:
                     rule, rep, tier, message, ev = found
