@@ -265,6 +265,7 @@ class Repairer:
         self._near_cache: dict[str, list[Ref]] = {}
         self._untouchable_cache: dict[str, bool] = {}
         self._prefix_cache: dict[str, bool] = {}
+        self._linked_cache: dict[tuple[int, str], dict[int, list[tuple[str, str, Ref]]]] = {}
 
     # ------------------------------------------------------------------ helpers
     def _edit(self, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
@@ -395,18 +396,37 @@ class Repairer:
         seen = {r.name for r, _ in out}
         before = _PREV_WORD.search(text, max(0, start - MAX_NAME_LEN - 2), start)
         after = _NEXT_WORD.match(text, end, min(len(text), end + MAX_NAME_LEN + 2))
-        for neighbour, linked in ((before, inv.followers), (after, inv.leaders)):
+        n = len(word)
+        for neighbour, side in ((before, 0), (after, 1)):
             if neighbour is None:
                 continue
-            for name in linked.get(neighbour.group(1), ()):
-                r = self.refs.get(name)
-                if (r is None or name in seen or name == word or abs(len(name) - len(word)) > 1
-                        or OSA.distance(lo, name.lower(), score_cutoff=1) > 1):
-                    continue
-                if self._eligible(word, r, own):
-                    seen.add(name)
-                    out.append((r, neighbour.group(1)))
+            # the linked names by length (a common neighbour, "The", links thousands of names
+            # in a long document; only those of n-1 to n+1 letters can be one letter away).
+            # The order of the candidates changes, not which they are: _one_letter wants one
+            buckets = self._linked_by_length(side, neighbour.group(1))
+            for length in (n - 1, n, n + 1):
+                for name, name_lo, r in buckets.get(length, ()):
+                    if (name in seen or name == word
+                            or OSA.distance(lo, name_lo, score_cutoff=1) > 1):
+                        continue
+                    if self._eligible(word, r, own):
+                        seen.add(name)
+                        out.append((r, neighbour.group(1)))
         return out
+
+    def _linked_by_length(self, side: int, neighbour: str) -> dict[int, list[tuple[str, str, Ref]]]:
+        """The reference names linked to ``neighbour`` (side 0: after it, 1: before it), in
+        buckets by length, each with its lower case and its Ref."""
+        key = (side, neighbour)
+        buckets = self._linked_cache.get(key)
+        if buckets is None:
+            buckets = self._linked_cache[key] = {}
+            linked = self.inv.followers if side == 0 else self.inv.leaders
+            for name in linked.get(neighbour, ()):
+                r = self.refs.get(name)
+                if r is not None:
+                    buckets.setdefault(len(name), []).append((name, name.lower(), r))
+        return buckets
 
     def _word(self, word: str) -> tuple | None:
         """The repair of ``word`` wherever it stands (None: nothing to say)."""
