@@ -69,15 +69,13 @@ class Document:
     def all_paragraphs(self) -> list[Paragraph]:
         """Non-blank paragraphs, in order (leading/trailing line breaks excluded)."""
         out: list[Paragraph] = []
+        text = self.text
         pos = 0
-        for m in PARAGRAPH_BREAK.finditer(self.text):
-            self._add(out, pos, m.start())
+        for m in PARAGRAPH_BREAK.finditer(text):
+            _add_paragraph(text, out, pos, m.start())
             pos = m.end()
-        self._add(out, pos, len(self.text))
+        _add_paragraph(text, out, pos, len(text))
         return out
-
-    def _add(self, out: list[Paragraph], start: int, end: int) -> None:
-        _add_paragraph(self.text, out, start, end)
 
     @cached_property
     def protected(self) -> Protected:
@@ -136,6 +134,12 @@ class Document:
 
 
 def _add_paragraph(text: str, out: list[Paragraph], start: int, end: int) -> None:
+    if start < end and text[start] not in "\r\n" and text[end - 1] not in "\r\n":
+        # the usual paragraph: no line break to strip at either end (one slice, no strip)
+        chunk = text[start:end]
+        if not chunk.isspace():
+            out.append(Paragraph(start, end, chunk))
+        return
     chunk = text[start:end]
     stripped = chunk.strip("\r\n")
     if not stripped.strip():
