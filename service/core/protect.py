@@ -93,6 +93,30 @@ def _at_signs(pattern: "regex.Pattern[str]", text: str, lo: int, hi: int) -> Ite
         at = text.find("@", end, hi)
 
 
+# the characters every match of a kind starts with: those kinds are matched only where one
+# stands (:func:`_keyed`), not scanned for over the whole text (~5 ns a character)
+_KEYS = {"placeholder": "{%$<[", "title": "\"“"}
+
+
+def _keyed(pattern: "regex.Pattern[str]", keys: str, text: str, lo: int, hi: int) -> Iterator["regex.Match[str]"]:
+    """``pattern.finditer(text, lo, hi)`` for a pattern whose matches all start with one of
+    ``keys`` and are never empty: the same matches, tried only where a key stands."""
+    starts: list[int] = []
+    for key in keys:
+        i = text.find(key, lo, hi)
+        while i >= 0:
+            starts.append(i)
+            i = text.find(key, i + 1, hi)
+    done = lo
+    for i in sorted(starts):
+        if i < done:
+            continue
+        m = pattern.match(text, i, hi)
+        if m is not None:
+            yield m
+            done = m.end()
+
+
 def find_protected(text: str, ranges: list[tuple[int, int]] | None = None) -> Protected:
     """Find every protected span in ``text`` (only inside ``ranges`` when given)."""
     found: list[tuple[int, int, int, str]] = []
@@ -100,7 +124,12 @@ def find_protected(text: str, ranges: list[tuple[int, int]] | None = None) -> Pr
         for lo, hi in ranges if ranges is not None else [(0, len(text))]:
             if kind == "url" and text.find("://", lo, hi) < 0 and text.find("www.", lo, hi) < 0:
                 continue  # every URL holds one of them (the scan costs 8 ns a character; find 0.3)
-            matches = _at_signs(pattern, text, lo, hi) if kind == "email" else pattern.finditer(text, lo, hi)
+            if kind == "email":
+                matches = _at_signs(pattern, text, lo, hi)
+            elif kind in _KEYS:
+                matches = _keyed(pattern, _KEYS[kind], text, lo, hi)
+            else:
+                matches = pattern.finditer(text, lo, hi)
             for m in matches:
                 if kind == "title" and not _is_title(m.group()):
                     continue
