@@ -17,6 +17,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import regex
@@ -327,9 +328,10 @@ def _count(text: str) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[s
     pair_list: list[tuple[str, str]] = []
     mids: list[str] = []
     link_list: list[tuple[str, str]] = []
-    add_word, add_mid, add_link = ws.append, mids.append, link_list.append
+    add_word, add_mid, add_links = ws.append, mids.append, link_list.extend
     run: list[str] = []
     prev_end = -2
+    starters = _STARTERS
     for m in WORD.finditer(text):
         s, e = m.span()
         w = m.group()
@@ -341,11 +343,14 @@ def _count(text: str) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[s
             add_mid(w)
         else:
             run = []
-            if short and not starts_sentence(text, s):
-                add_mid(w)
+            if short and s:  # starts_sentence(text, s), inlined (s == 0 starts one)
+                prev = text[s - 1]
+                if prev not in starters and (prev != " " and prev != "\u00a0" or s >= 2 and (
+                        (p2 := text[s - 2]) not in starters and p2 != " ")):
+                    add_mid(w)
         if short:
-            for a in run[-RUN_LINKS:]:
-                add_link((a, w))
+            if run:
+                add_links(zip(run[-RUN_LINKS:], repeat(w)))
             run.append(w)
         else:
             run = []
