@@ -569,6 +569,8 @@ class Repairer:
         edits: list[Edit] = []
         quiet: set[str] = set()  # words with nothing to say wherever they stand
         prefix_get = self._prefix_cache.get
+        common_get = _COMMON.get
+        overlaps = doc.protected.overlaps
         for lo, hi in ranges if ranges is not None else doc.ranges():
             for m in WORD.finditer(text, lo, hi):
                 word = m.group()
@@ -585,17 +587,22 @@ class Repairer:
                     continue
                 start, end = m.span()
                 if text[end:end + 1] in ("'", "’"):  # a Turkish case ending may follow
-                    if doc.protected.overlaps(start, end):
+                    if overlaps(start, end):
                         continue
                     if (tr := self._turkish_ending(word, end)) is not None:
                         edits.append(tr)
                         continue
-                    if word in quiet:
+                    if word in quiet or _common(word):
                         continue
-                elif word in quiet or doc.protected.overlaps(start, end):
+                elif word in quiet:
                     continue  # (a quiet word says nothing, protected or not)
-                if _common(word):
-                    continue  # an ordinary word: untouchable, no word-level repair (see _word)
+                else:
+                    # an ordinary word is untouchable, with no word-level repair (see _word):
+                    # asked first (most words are; a dict look-up), then the protected spans
+                    if (known := common_get(word)) is None:
+                        known = _common(word)
+                    if known or overlaps(start, end):
+                        continue
                 found = self._word(word)
                 if found is not None:
                     rule, rep, tier, message, ev = found
