@@ -570,6 +570,11 @@ class Repairer:
         quiet: set[str] = set()  # words with nothing to say wherever they stand
         prefix_get = self._prefix_cache.get
         common_get = _COMMON.get
+        prefix_cache, has_longer = self._prefix_cache, self.index.has_longer
+
+        def prefix_new(key: str) -> bool:  # as _split_at asks it: a name starts with key and is longer
+            may = prefix_cache[key] = has_longer(key.lower())
+            return may
         overlaps = doc.protected.overlaps
         for lo, hi in ranges if ranges is not None else doc.ranges():
             for m in WORD.finditer(text, lo, hi):
@@ -577,9 +582,11 @@ class Repairer:
                 if len(word) > MAX_NAME_LEN:
                     continue
                 e = m.end()
-                # _split_at's first tests, inline (most words fail them; a call costs more)
+                # _split_at's first tests, inline (most words fail them; a call costs more),
+                # the prefix test of an ASCII next letter included (asked here the first time)
                 if text[e:e + 1] == " " and (
-                        (c := text[e + 1:e + 2]) >= "\x80" or (c.isalpha() and prefix_get(word + c) is not False)):
+                        (c := text[e + 1:e + 2]) >= "\x80" or (c.isalpha() and (
+                            (may := prefix_get(key := word + c)) or (may is None and prefix_new(key))))):
                     if (split := self._split_at(m)) is not None:
                         edits.append(split)
                         continue
