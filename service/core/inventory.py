@@ -147,9 +147,10 @@ def _read_frequencies(path) -> "_SortedFrequencies":
 
 
 def _write_frequencies(path, freqs: dict[str, float]) -> None:
-    import os
     import struct
     from array import array
+
+    from service.core.diskcache import write_atomic
 
     words = sorted(freqs)
     if any("\n" in w for w in words):
@@ -158,14 +159,8 @@ def _write_frequencies(path, freqs: dict[str, float]) -> None:
     offsets = array("I", [0])
     for b in encoded:
         offsets.append(offsets[-1] + len(b) + 1)  # each word and its line break
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(struct.pack("<Q", len(words)) + array("d", (freqs[w] for w in words)).tobytes()
-                        + offsets.tobytes() + b"".join(b + b"\n" for b in encoded))
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    write_atomic(path, struct.pack("<Q", len(words)) + array("d", (freqs[w] for w in words)).tobytes()
+                 + offsets.tobytes() + b"".join(b + b"\n" for b in encoded))
 
 
 @lru_cache(maxsize=200_000)

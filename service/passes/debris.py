@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 import regex
 
 from service.core.document import Document, Paragraph
+from service.core.keyscan import keyed_finditer
 from service.core.model import Category, Edit, Tier
 
 NAME = "debris"
@@ -90,27 +91,13 @@ def _lowered(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
-def _keyed_finditer(pattern: "regex.Pattern[str]", keys: tuple[str, ...], text: str, low: str | None,
-                    lo: int, hi: int) -> Iterator["regex.Match[str]"]:
-    """``pattern.finditer(text, lo, hi)`` for a pattern whose matches all start with one of
-    ``keys`` (case-insensitively): the same matches, tried only where a key stands."""
+def _keyed(pattern: "regex.Pattern[str]", keys: tuple[str, ...], text: str, low: str | None,
+           lo: int, hi: int) -> Iterator["regex.Match[str]"]:
+    """Matches of ``pattern`` tried where a key stands in ``low`` (the text lowered, same length);
+    the plain scan when there is no such copy."""
     if low is None:
-        yield from pattern.finditer(text, lo, hi)
-        return
-    starts: set[int] = set()
-    for key in keys:
-        i = low.find(key, lo, hi)
-        while i >= 0:
-            starts.add(i)
-            i = low.find(key, i + 1, hi)
-    done = lo
-    for i in sorted(starts):
-        if i < done:
-            continue
-        m = pattern.match(text, i, hi)
-        if m is not None:
-            yield m
-            done = max(m.end(), i + 1)
+        return pattern.finditer(text, lo, hi)
+    return keyed_finditer(pattern, keys, text, lo, hi, haystack=low)
 
 
 def _remove_paragraph(doc: Document, para: Paragraph) -> tuple[int, int]:
@@ -271,11 +258,11 @@ def find(doc: Document) -> list[Edit]:
             whole_paragraph.add(para.start)
     low = _lowered(doc.text)
     for lo, hi in doc.ranges():
-        for m in _keyed_finditer(_PROMPT, _PROMPT_KEYS, doc.text, low, lo, hi):
+        for m in _keyed(_PROMPT, _PROMPT_KEYS, doc.text, low, lo, hi):
             at = doc.paragraph_at(m.start())
             if at is not None and at.start not in whole_paragraph:
                 edits.extend(_prompt(doc, m))
-        for m in _keyed_finditer(_SIGN_OFF, _SIGN_OFF_KEYS, doc.text, low, lo, hi):
+        for m in _keyed(_SIGN_OFF, _SIGN_OFF_KEYS, doc.text, low, lo, hi):
             at = doc.paragraph_at(m.start())
             if at is not None and at.start not in whole_paragraph:
                 edit = _sign_off(doc, m)

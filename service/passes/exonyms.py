@@ -18,7 +18,6 @@ two places with different English names, and in Latin script.  The pass only sug
 from __future__ import annotations
 
 import os
-import pickle
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -112,22 +111,9 @@ def _build() -> tuple[frozenset[str], dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def _data() -> tuple[frozenset[str], dict[str, str]]:
-    path = _cache_path()
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.PickleError, EOFError, ValueError):
-        pass
-    data = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return data
+    from service.core.diskcache import load_or_build
+
+    return load_or_build(_cache_path(), _build, lambda d: isinstance(d, tuple) and len(d) == 2)
 
 
 def is_place(word: str) -> bool:

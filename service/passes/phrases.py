@@ -316,7 +316,6 @@ def cached_automaton(rules: list[Rule]) -> "ahocorasick.Automaton":
     every rule's id and its phrases' anchors, in order); reading it back costs about a quarter
     of building it.  ``MTCLEAN_RULE_CACHE=0`` builds afresh and writes nothing."""
     import hashlib
-    import pickle
 
     if os.environ.get("MTCLEAN_RULE_CACHE", "1") in ("0", "false", "no") or not rules:
         return build_automaton(rules)
@@ -329,23 +328,9 @@ def cached_automaton(rules: list[Rule]) -> "ahocorasick.Automaton":
         path = _cache_dir() / f"automaton-{key.hexdigest()[:32]}.pickle"
     except Exception:  # noqa: BLE001 - no cache folder: build
         return build_automaton(rules)
-    try:
-        with open(path, "rb") as fh:
-            automaton = pickle.load(fh)
-        if isinstance(automaton, ahocorasick.Automaton):
-            return automaton
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        pass
-    automaton = build_automaton(rules)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(automaton, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return automaton
+    from service.core.diskcache import load_or_build
+
+    return load_or_build(path, lambda: build_automaton(rules), lambda a: isinstance(a, ahocorasick.Automaton))
 
 
 def build_automaton(rules: list[Rule]) -> "ahocorasick.Automaton":

@@ -358,33 +358,16 @@ def _cache_key(engine: "hashlib._Hash", path: Path, content: bytes) -> str:
 
 def _load_cached(path: Path, engine: "hashlib._Hash | None", cache_dir: Path | None) -> list[Rule]:
     """One pack's compiled rules: from the cache, or compiled (and cached)."""
-    import os
-    import pickle
-
     if engine is None or cache_dir is None:
         return load_pack(path)
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule pack: {exc}") from exc
+    from service.core.diskcache import load_or_build
+
     target = cache_dir / f"pack-{_cache_key(engine, path, content)}.pickle"
-    try:
-        with open(target, "rb") as fh:
-            rules = pickle.load(fh)
-        if isinstance(rules, list):
-            return rules
-    except Exception:  # noqa: BLE001 - missing, stale or broken: compile afresh
-        pass
-    rules = load_pack(path)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only cache: compile at every start
-    return rules
+    return load_or_build(target, lambda: load_pack(path), lambda rules: isinstance(rules, list))
 
 
 def load_rules(extra_dirs: list[Path] | None = None, builtin: bool = True, cache: bool | None = None) -> list[Rule]:

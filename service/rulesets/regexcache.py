@@ -145,12 +145,9 @@ def save() -> None:
     with _lock:
         data = dict(_disk)
         _new = 0
+    from service.core.diskcache import write_atomic
+
     try:
-        path = _path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomic(_path(), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001 - no cache written: compiled again next time
         pass

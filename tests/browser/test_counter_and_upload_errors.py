@@ -222,26 +222,22 @@ def test_the_servers_4xx_message_is_shown_once_and_a_retry_replaces_it(browser, 
     context.close()
 
 
-def test_a_5xx_json_error_is_shown_with_its_message(browser, site, tmp_path):
-    context, page, watch = new_page(browser)
-    page.route(re.compile(r".*/v1/jobs$"), lambda route: route.fulfill(
-        status=503, content_type="application/json",
-        body='{"error": {"code": "unavailable", "message": "the queue is down; try again in a minute"}}'))
-    page.goto(site + "/")
-    _upload(page, site, tmp_path, "a.txt", b"The functional forces arrived.\n")
-    _shown_once(page, "the queue is down; try again in a minute")
-    watch.errors = [e for e in watch.errors if "503" not in e]
-    watch.assert_quiet()
-    context.close()
+def _answer_503(route) -> None:
+    route.fulfill(status=503, content_type="application/json",
+                  body='{"error": {"code": "unavailable", "message": "the queue is down; try again in a minute"}}')
 
 
-def test_a_network_failure_stops_the_bar(browser, site, tmp_path):
+@pytest.mark.parametrize("answer, shown, console", [
+    (_answer_503, "the queue is down; try again in a minute", "503"),
+    (lambda route: route.abort("connectionrefused"), "the server cannot be reached", "ERR_CONNECTION_REFUSED"),
+], ids=["5xx-json-error-with-its-message", "network-failure"])
+def test_a_failed_upload_stops_the_bar_and_is_shown_once(browser, site, tmp_path, answer, shown, console):
     context, page, watch = new_page(browser)
-    page.route(re.compile(r".*/v1/jobs$"), lambda route: route.abort("connectionrefused"))
+    page.route(re.compile(r".*/v1/jobs$"), answer)
     page.goto(site + "/")
     _upload(page, site, tmp_path, "a.txt", b"The functional forces arrived.\n")
-    _shown_once(page, "the server cannot be reached")
-    watch.errors = [e for e in watch.errors if "ERR_CONNECTION_REFUSED" not in e]
+    _shown_once(page, shown)
+    watch.errors = [e for e in watch.errors if console not in e]
     watch.assert_quiet()
     context.close()
 

@@ -12,27 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.chaos.outcomes import parent_pids
+
 pytestmark = pytest.mark.chaos
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "soleimani-vi-en.txt"
 
 
-def _children() -> dict[int, int]:
-    """pid -> parent pid of every process (from /proc)."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            table[int(entry)] = int(fields[1])
-    return table
-
-
 def _descendants(pid: int) -> set[int]:
-    table, found, todo = _children(), set(), [pid]
+    table, found, todo = parent_pids(), set(), [pid]
     while todo:
         parent = todo.pop()
         for child, ppid in table.items():

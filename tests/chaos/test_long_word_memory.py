@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from service.ops import processes
+from tests.chaos.outcomes import parent_pids
 from tests.service_fixtures import ROOT, Worker, wait_for
 
 pytestmark = pytest.mark.chaos
@@ -47,16 +48,7 @@ def _peak_kb(pid: int) -> int:
 
 
 def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(entry))
-    return out
+    return [child for child, parent in parent_pids().items() if parent == pid]
 
 
 def _post(port: int, path: str, body: dict) -> tuple[int, dict]:

@@ -12,7 +12,7 @@ import pytest
 
 pytest.register_assert_rewrite("tests.service_fixtures")
 
-from tests.integration.test_service_integration import reference, same_result
+from tests.chaos.outcomes import job_outcomes
 from tests.service_fixtures import wait_for
 
 pytest_plugins = ["tests.service_fixtures"]
@@ -52,20 +52,8 @@ def test_a_redis_sigkill_leaves_no_job_lost_stuck_or_wrong(make_stack):
         if states and all(s in ("done", "failed") for s in states):
             break
         time.sleep(1)
-    jobs = [client.get(f"/v1/jobs/{i}") for i in ids]
-    lost = sum(r.status_code == 404 for r in jobs)
-    stuck = sum(r.status_code == 200 and r.json["state"] not in ("done", "failed") for r in jobs)
-    wrong = failed = 0
-    for t, r in zip(texts, jobs):
-        if r.status_code == 200 and r.json["state"] == "done":
-            try:
-                same_result(r.json["result"], reference(stack.app, t))
-            except AssertionError:
-                wrong += 1
-        elif r.status_code == 200 and r.json["state"] == "failed":
-            failed += 1
-            if not (r.json.get("error") or {}).get("message"):
-                wrong += 1  # failed without a reason
+    o = job_outcomes(client, stack.app, ids, texts)
+    lost, stuck, wrong, failed = o.lost, o.stuck, o.wrong + o.failed_silently, o.failed  # failed without a reason: wrong
     print(f"\nRedis SIGKILL: {N_JOBS} jobs, lost {lost}, stuck {stuck}, wrong {wrong}, failed with a reason "
           f"{failed}, worker restarts {restarts}")
     assert (lost, stuck, wrong) == (0, 0, 0)

@@ -11,7 +11,7 @@ import pytest
 
 pytest.register_assert_rewrite("tests.service_fixtures")
 
-from tests.integration.test_service_integration import reference, same_result
+from tests.chaos.outcomes import job_outcomes
 from tests.service_fixtures import wait_for
 
 pytest_plugins = ["tests.service_fixtures"]
@@ -48,18 +48,8 @@ def test_a_sigkilled_workers_jobs_resume_within_a_minute(make_stack, sample_text
     except TimeoutError:
         pass
     took = time.monotonic() - killed_at
-    jobs = [client.get(f"/v1/jobs/{i}") for i in ids]
-    lost = sum(r.status_code == 404 for r in jobs)
-    stuck = sum(r.status_code == 200 and r.json["state"] not in ("done", "failed") for r in jobs)
-    wrong = 0
-    for t, r in zip(texts, jobs):
-        if r.status_code == 200 and r.json["state"] == "done":
-            try:
-                same_result(r.json["result"], reference(stack.app, t))
-            except AssertionError:
-                wrong += 1
-        elif r.status_code == 200 and r.json["state"] == "failed":
-            wrong += 1  # a worker kill is no reason for a job to fail
+    o = job_outcomes(client, stack.app, ids, texts)
+    lost, stuck, wrong = o.lost, o.stuck, o.wrong + o.failed  # a worker kill is no reason for a job to fail
     print(f"\nworker SIGKILL: {len(ids)} jobs, lost {lost}, stuck {stuck}, wrong {wrong}; all finished "
           f"{took:.0f} s after the kill")
     assert (lost, stuck, wrong) == (0, 0, 0)

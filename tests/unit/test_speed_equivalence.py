@@ -46,7 +46,7 @@ def test_keyed_prompt_scan_on_text_with_dotted_capital_i_and_long_s(seed: int) -
         assert low is not None and len(low) == len(text)
         for pattern, keys in ((debris._PROMPT, debris._PROMPT_KEYS), (debris._SIGN_OFF, debris._SIGN_OFF_KEYS)):
             full = [m.span() for m in pattern.finditer(text)]
-            assert [m.span() for m in debris._keyed_finditer(pattern, keys, text, low, 0, len(text))] == full
+            assert [m.span() for m in debris._keyed(pattern, keys, text, low, 0, len(text))] == full
             found += len(full)
     assert found > 0
 
