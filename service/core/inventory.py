@@ -317,13 +317,21 @@ class NameIndex:
 
 def _count(text: str) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[str], Counter[tuple[str, str]]]:
     """words, pairs, mid, links of ``text`` (see :class:`NameInventory`)."""
+    return _count_occurrences(text)[:4]  # type: ignore[return-value]
+
+
+def _count_occurrences(text: str) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[str],
+                                           Counter[tuple[str, str]], list[str], list[int]]:
+    """:func:`_count`, plus every capitalised word of ``text`` in order and where each starts
+    (:attr:`NameInventory.occurrences`)."""
     # collected in lists and counted once (Counter's C loop): the same counts, in the same
     # order of first use, as counting one by one
     ws: list[str] = []
+    starts: list[int] = []
     pair_list: list[tuple[str, str]] = []
     mids: list[str] = []
     link_list: list[tuple[str, str]] = []
-    add_word, add_mid, add_links = ws.append, mids.append, link_list.extend
+    add_word, add_start, add_mid, add_links = ws.append, starts.append, mids.append, link_list.extend
     run: list[str] = []
     prev_end = -2
     starters = _STARTERS
@@ -331,6 +339,7 @@ def _count(text: str) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[s
         s, e = m.span()
         w = m.group()
         add_word(w)
+        add_start(s)
         short = e - s <= MAX_NAME_LEN
         if s == prev_end + 1 and text[prev_end] == " ":  # joined to the word before
             if run and len(run[-1]) > 1 and e - s > 1:
@@ -350,7 +359,7 @@ def _count(text: str) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[s
         else:
             run = []
         prev_end = e
-    return Counter(ws), Counter(pair_list), Counter(mids), Counter(link_list)
+    return Counter(ws), Counter(pair_list), Counter(mids), Counter(link_list), ws, starts
 
 
 def first_used(text: str, words: Iterable[str]) -> dict[str, int]:
@@ -380,14 +389,18 @@ class NameInventory:
     ordered: bool = True
     #: the text counted (for :func:`first_used`)
     text: str | None = field(default=None, repr=False, compare=False)
+    #: every capitalised word of :attr:`text` in order, and where each starts (a build keeps
+    #: them: the names pass visits only the occurrences of the words that may need a repair);
+    #: None for a patched inventory
+    occurrences: tuple[list[str], list[int]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, text: str, glossary: frozenset[str] = frozenset()) -> "NameInventory":
         """Count the names in ``text``; glossary entries (single or multi-word) are added."""
-        words, pairs, mid, links = _count(text)
+        words, pairs, mid, links, ws, starts = _count_occurrences(text)
         gloss_words = frozenset(w for name in glossary for w in regex.findall(r"[\p{L}\p{M}]+", name))
         return cls(words=words, pairs=pairs, glossary=frozenset(glossary) | gloss_words, mid=mid, links=links,
-                   text=text)
+                   text=text, occurrences=(ws, starts))
 
     def patched(self, new_text: str, edits: "Sequence[Edit]") -> "NameInventory | None":
         """The inventory of ``new_text``, which is this inventory's text with ``edits`` applied

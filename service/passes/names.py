@@ -33,6 +33,8 @@ flag two spellings), anything in a protected span, a word longer than
 """
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -84,6 +86,7 @@ FUNCTION_ZIPF = 5.5  # "and", "over": a capitalised one starts a sentence, it is
 
 _VOWEL = regex.compile(r"[aeiouyáéíóúàèìòùâêîôûäëïöüąęő]", regex.IGNORECASE)
 _DOUBLE_VOWEL = regex.compile(r"([aeiou])\1")
+_APOSTROPHE = re.compile("['’]")
 _HONORIFICS = frozenset("ji jee sahib saheb san sama kun chan bey pasha effendi".split())
 
 
@@ -266,6 +269,7 @@ class Repairer:
         self._untouchable_cache: dict[str, bool] = {}
         self._prefix_cache: dict[str, bool] = {}
         self._linked_cache: dict[tuple[int, str], dict[int, list[tuple[str, str, Ref]]]] = {}
+        self._candidates_cache: dict[tuple[str, str | None, str | None], list[tuple[Ref, str | None]]] = {}
 
     # ------------------------------------------------------------------ helpers
     def _edit(self, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
@@ -390,12 +394,26 @@ class Repairer:
         out: list[tuple[Ref, str | None]] = [(r, None) for r in self._strong_candidates(word)]
         if len(word) < MIN_LEN + 1 or zipf(word.lower()) >= RARE_ZIPF:
             return out
-        text, inv = self.doc.text, self.inv
-        own = inv.count(word)
+        text = self.doc.text
+        before = _PREV_WORD.search(text, max(0, start - MAX_NAME_LEN - 2), start)
+        # (_NEXT_WORD needs a space and an upper-case letter: asked first, without the regex)
+        after = (_NEXT_WORD.match(text, end, min(len(text), end + MAX_NAME_LEN + 2))
+                 if text[end:end + 1] == " " and text[end + 1:end + 2].isupper() else None)
+        # the same word between the same neighbours has the same candidates
+        key = (word, before.group(1) if before else None, after.group(1) if after else None)
+        known = self._candidates_cache.get(key)
+        if known is None:
+            known = self._candidates_cache[key] = self._neighbour_candidates(word, out, key[1], key[2])
+        return known
+
+    def _neighbour_candidates(self, word: str, strong: list[tuple[Ref, str | None]], before: str | None,
+                              after: str | None) -> list[tuple[Ref, str | None]]:
+        """``strong`` and the names one letter from ``word`` that stand next to ``before`` or
+        ``after`` (the capitalised words either side of it) elsewhere in the document."""
+        out = list(strong)
+        own = self.inv.count(word)
         lo = word.lower()
         seen = {r.name for r, _ in out}
-        before = _PREV_WORD.search(text, max(0, start - MAX_NAME_LEN - 2), start)
-        after = _NEXT_WORD.match(text, end, min(len(text), end + MAX_NAME_LEN + 2))
         n = len(word)
         for neighbour, side in ((before, 0), (after, 1)):
             if neighbour is None:
@@ -403,7 +421,7 @@ class Repairer:
             # the linked names by length (a common neighbour, "The", links thousands of names
             # in a long document; only those of n-1 to n+1 letters can be one letter away).
             # The order of the candidates changes, not which they are: _one_letter wants one
-            buckets = self._linked_by_length(side, neighbour.group(1))
+            buckets = self._linked_by_length(side, neighbour)
             for length in (n - 1, n, n + 1):
                 for name, name_lo, r in buckets.get(length, ()):
                     if (name in seen or name == word
@@ -411,7 +429,7 @@ class Repairer:
                         continue
                     if self._eligible(word, r, own):
                         seen.add(name)
-                        out.append((r, neighbour.group(1)))
+                        out.append((r, neighbour))
         return out
 
     def _linked_by_length(self, side: int, neighbour: str) -> dict[int, list[tuple[str, str, Ref]]]:
@@ -448,41 +466,27 @@ class Repairer:
         return out
 
     # ------------------------------------------------------------------ position-level repairs
-    def _split_at(self, m: "regex.Match[str]") -> Edit | None:
-        """A name split in two at the capitalised word ``m``: "Soleim ani" -> "Soleimani"."""
+    def _split_at(self, a: str, start: int, e: int) -> Edit | None:
+        """A name split in two at the capitalised word ``a`` (``start``-``e``): "Soleim ani" ->
+        "Soleimani".  Asked after :meth:`_may_split`."""
         text = self.doc.text
-        e = m.end()
-        if text[e:e + 1] != " ":
-            return None
-        a = m.group()
-        c = text[e + 1:e + 2]
-        if c < "\x80":  # ASCII (or the end): its lower case needs no context
-            if not c.isalpha():
-                return None  # the next part starts with a letter
-            # a name a + b (b: two letters or more, starting with c) starts with a + c and is longer
-            key = a + c
-            may = self._prefix_cache.get(key)
-            if may is None:
-                may = self._prefix_cache[key] = self.index.has_longer(key.lower())
-            if not may:
-                return None
         may = self._prefix_cache.get(a)
         if may is None:
             # (a + b).lower() == a.lower() + b.lower(): no name starts with a, no split
             may = self._prefix_cache[a] = self.index.has_longer(a.lower())
         if not may:
             return None
-        nxt = _NEXT_PART.match(text, m.end(), min(len(text), m.end() + MAX_NAME_LEN + 2))
+        nxt = _NEXT_PART.match(text, e, min(len(text), e + MAX_NAME_LEN + 2))
         if nxt is None:
             return None
-        a, b = m.group(), nxt.group(1)
+        b = nxt.group(1)
         if len(a) + len(b) > MAX_NAME_LEN:
             return None
         name = self.index.get(a + b)
         if name is None or name in (a, b):
             return None
         r = self.refs[name]
-        start, end = m.start(), nxt.end()
+        end = nxt.end()
         if self.doc.protected.overlaps(start, end):
             return None
         two_words = is_common_word(a) and is_common_word(b)
@@ -564,70 +568,145 @@ class Repairer:
 
     # ------------------------------------------------------------------ the scan
     def find(self, ranges: list[tuple[int, int]] | None = None) -> list[Edit]:
-        doc = self.doc
+        """Every repair in ``ranges`` (default: the document's ranges), in text order."""
+        doc, inv = self.doc, self.inv
         text = doc.text
         edits: list[Edit] = []
         quiet: set[str] = set()  # words with nothing to say wherever they stand
-        prefix_get = self._prefix_cache.get
-        common_get = _COMMON.get
-        prefix_cache, has_longer = self._prefix_cache, self.index.has_longer
-
-        def prefix_new(key: str) -> bool:  # as _split_at asks it: a name starts with key and is longer
-            may = prefix_cache[key] = has_longer(key.lower())
-            return may
-        overlaps = doc.protected.overlaps
+        occ = inv.occurrences
+        visit = self._visit
+        if ranges is None and doc.focus is None and occ is not None and (inv.text is text or inv.text == text):
+            ws, starts = occ
+            for i in self._worth_visiting(ws, starts):
+                word = ws[i]
+                visit(word, starts[i], starts[i] + len(word), edits, quiet)
+            return edits
         for lo, hi in ranges if ranges is not None else doc.ranges():
             for m in WORD.finditer(text, lo, hi):
-                word = m.group()
-                if len(word) > MAX_NAME_LEN:
-                    continue
-                e = m.end()
-                # _split_at's first tests, inline (most words fail them; a call costs more),
-                # the prefix test of an ASCII next letter included (asked here the first time)
-                if text[e:e + 1] == " " and (
-                        (c := text[e + 1:e + 2]) >= "\x80" or (c.isalpha() and (
-                            (may := prefix_get(key := word + c)) or (may is None and prefix_new(key))))):
-                    if (split := self._split_at(m)) is not None:
-                        edits.append(split)
-                        continue
-                if len(word) < MIN_LEN:
-                    continue
-                start, end = m.span()
-                if text[end:end + 1] in ("'", "’"):  # a Turkish case ending may follow
-                    if overlaps(start, end):
-                        continue
-                    if (tr := self._turkish_ending(word, end)) is not None:
-                        edits.append(tr)
-                        continue
-                    if word in quiet or _common(word):
-                        continue
-                elif word in quiet:
-                    continue  # (a quiet word says nothing, protected or not)
-                else:
-                    # an ordinary word is untouchable, with no word-level repair (see _word):
-                    # asked first (most words are; a dict look-up), then the protected spans
-                    if (known := common_get(word)) is None:
-                        known = _common(word)
-                    if known or overlaps(start, end):
-                        continue
-                found = self._word(word)
-                if found is not None:
-                    rule, rep, tier, message, ev = found
-                    if rule == "source-ending" and tier == Tier.AUTO and (
-                            self._foreign_after(end) or self._foreign_before(start)):
-                        tier = Tier.SUGGEST  # "Murmurul vocilor": a title quoted in its language
-                    edits.append(self._edit(start, end, rep, rule, tier, message, ev))
-                    continue
-                if not self._untouchable(word):
-                    if (one := self._one_letter(word, start, end)) is not None:
-                        edits.append(one)
-                        continue
-                    if self.exonyms_too and (ex := exonyms.edit_for(doc.text, start, end)) is not None:
-                        edits.append(ex)
-                        continue
-                if (self._untouchable(word) or zipf(word.lower()) >= RARE_ZIPF) and exonyms.exonym(word) is None:
-                    quiet.add(word)  # no one-letter repair can reach it, no exonym in another place
+                if m.end() - m.start() <= MAX_NAME_LEN:
+                    visit(m.group(), m.start(), m.end(), edits, quiet)
         return edits
+
+    def _may_split(self, word: str, e: int) -> bool:
+        """:meth:`_split_at`'s first tests: a space and a letter follow ``word`` (ending at
+        ``e``), and a reference name starts with the word and that letter (an ASCII letter is
+        tested here; any other goes to :meth:`_split_at`)."""
+        text = self.doc.text
+        if text[e:e + 1] != " ":
+            return False
+        c = text[e + 1:e + 2]
+        if c >= "\x80":
+            return True
+        if not c.isalpha():
+            return False
+        key = word + c
+        may = self._prefix_cache.get(key)
+        if may is None:
+            may = self._prefix_cache[key] = self.index.has_longer(key.lower())
+        return may
+
+    def _worth_visiting(self, ws: list[str], starts: list[int]) -> list[int]:
+        """The indexes of the occurrences (of the whole text) :meth:`_visit` may have something
+        to say about, in text order; it says nothing about the others, so they are skipped:
+
+        * a name can be split after a word only if a reference name starts with it and is
+          longer (:meth:`_split_at` asks that first), and the word is no function word ("The",
+          "In": it says nothing then either);
+        * else a word shorter than MIN_LEN letters, or longer than MAX_NAME_LEN, is left alone;
+        * else an ordinary English word is left alone unless a Turkish case ending may follow
+          (an apostrophe after it)."""
+        text, has_longer, known = self.doc.text, self.index.has_longer, self._prefix_cache
+        # per distinct word: 1 visit every occurrence, 2 one that may be split (else nothing to
+        # say), 3 one that may be split or has an apostrophe after it; ordinary words of
+        # MIN_LEN letters or more that no split can start: the apostrophe ones (below)
+        kind: dict[str, int] = {}
+        apostrophe_words: set[str] = set()
+        may: bool | None
+        for w in self.inv.words:
+            n = len(w)
+            if n > MAX_NAME_LEN:
+                continue
+            plain = n < MIN_LEN or _common(w)
+            if plain and zipf(w.lower()) >= FUNCTION_ZIPF:
+                may = False  # "The", "In": _split_at never splits after a function word
+            elif (may := known.get(w)) is None:
+                may = known[w] = has_longer(w.lower())  # as _split_at asks it
+            if not may:
+                if not plain:
+                    kind[w] = 1
+                elif n >= MIN_LEN:
+                    apostrophe_words.add(w)
+            else:
+                kind[w] = 2 if n < MIN_LEN else 3 if plain else 1
+        out: list[int] = []
+        may_split = self._may_split
+        get = kind.get
+        for i in [i for i, w in enumerate(ws) if w in kind]:
+            w = ws[i]
+            k = get(w)
+            if k == 1:
+                out.append(i)
+                continue
+            e = starts[i] + len(w)
+            if may_split(w, e) or (k == 3 and text[e:e + 1] in ("'", "’")):
+                out.append(i)
+        if apostrophe_words:
+            extra = []
+            for m in _APOSTROPHE.finditer(text):  # where a word may end before an apostrophe
+                p = m.start()
+                j = bisect.bisect_right(starts, p) - 1
+                if j >= 0 and starts[j] + len(ws[j]) == p and ws[j] in apostrophe_words:
+                    extra.append(j)
+            if extra:
+                out = sorted(set(out).union(extra))
+        return out
+
+    def _visit(self, word: str, start: int, end: int, edits: list[Edit], quiet: set[str]) -> None:
+        """The repairs of the capitalised word ``word`` at ``start``-``end`` (at most
+        MAX_NAME_LEN letters), added to ``edits``; ``quiet``: the words found to have nothing to
+        say wherever they stand (this adds to it)."""
+        text = self.doc.text
+        # (no name starts with the word: _split_at says nothing, whatever follows)
+        if (self._prefix_cache.get(word) is not False and self._may_split(word, end)
+                and (split := self._split_at(word, start, end)) is not None):
+            edits.append(split)
+            return
+        if len(word) < MIN_LEN:
+            return
+        if text[end:end + 1] in ("'", "’"):  # a Turkish case ending may follow
+            if self.doc.protected.overlaps(start, end):
+                return
+            if (tr := self._turkish_ending(word, end)) is not None:
+                edits.append(tr)
+                return
+            if word in quiet or _common(word):
+                return
+        elif word in quiet:
+            return  # (a quiet word says nothing, protected or not)
+        else:
+            # an ordinary word is untouchable, with no word-level repair (see _word):
+            # asked first (most words are; a dict look-up), then the protected spans
+            if (known := _COMMON.get(word)) is None:
+                known = _common(word)
+            if known or self.doc.protected.overlaps(start, end):
+                return
+        found = self._word(word)
+        if found is not None:
+            rule, rep, tier, message, ev = found
+            if rule == "source-ending" and tier == Tier.AUTO and (
+                    self._foreign_after(end) or self._foreign_before(start)):
+                tier = Tier.SUGGEST  # "Murmurul vocilor": a title quoted in its language
+            edits.append(self._edit(start, end, rep, rule, tier, message, ev))
+            return
+        if not self._untouchable(word):
+            if (one := self._one_letter(word, start, end)) is not None:
+                edits.append(one)
+                return
+            if self.exonyms_too and (ex := exonyms.edit_for(text, start, end)) is not None:
+                edits.append(ex)
+                return
+        if (self._untouchable(word) or zipf(word.lower()) >= RARE_ZIPF) and exonyms.exonym(word) is None:
+            quiet.add(word)  # no one-letter repair can reach it, no exonym in another place
 
 
 def find(doc: Document) -> list[Edit]:
