@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Protocol
 
 from service.core.document import Document
+from service.core.gcpause import relaxed_gc
 from service.core.inventory import NameInventory
 from service.core.model import Edit, Tier
 from service.engine.apply import Applied, Conflict, apply_edits, select
@@ -288,8 +289,8 @@ class Cleaner:
         the names inventory is built from it."""
         if apply not in APPLY_MODES:
             raise ValueError(f"unknown apply mode {apply!r}: use one of {', '.join(APPLY_MODES)}")
-        run = _Run(self, text, apply, context, source)
-        return run.result()
+        with relaxed_gc():  # (short-lived objects without cycles: see service.core.gcpause)
+            return _Run(self, text, apply, context, source).result()
 
 
 class _Run:
