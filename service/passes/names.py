@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 from rapidfuzz.distance import OSA
@@ -175,9 +175,9 @@ def _no_word_repair(word: str) -> bool:
     return not any(lo.endswith(end) and len(word[:-len(end)]) >= MIN_LEN for end in _RO_ENDINGS)
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A name a damaged form may be repaired to, and why it is one."""
+class Ref(NamedTuple):
+    """A name a damaged form may be repaired to, and why it is one (a named tuple: a document
+    makes one per name it uses)."""
 
     name: str
     count: int  # uses in the document
