@@ -3,8 +3,9 @@ computed once and shared by every pass."""
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
+from typing import NamedTuple
 
 import regex
 
@@ -15,9 +16,10 @@ from service.core.protect import Protected, find_protected
 PARAGRAPH_BREAK = regex.compile(r"\r?\n(?:[ \t]*\r?\n)+")
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A non-blank paragraph: its code-point range and text."""
+class Paragraph(NamedTuple):
+    """A non-blank paragraph: its code-point range and text.  (A named tuple: ~85,000 of them
+    per 10 MB of one-sentence paragraphs are built in C loops, where a frozen dataclass's
+    ``__init__`` cost 0.15 s.)"""
 
     start: int
     end: int
@@ -41,6 +43,7 @@ class Document:
         self.focus = focus
         self.context = context
         self.source = source
+        self._made: dict[int, Paragraph] = {}  # the paragraphs built by paragraph_at, by index
         if names is not None:  # already counted (the same text or context): not counted again
             self.__dict__["names"] = names
 
@@ -49,13 +52,13 @@ class Document:
         """The paragraphs the passes check: all of them, or those touching the focus."""
         if self.focus is None:
             return self.all_paragraphs
+        starts, ends = self._bounds
         out: dict[int, Paragraph] = {}
         for lo, hi in self.focus:
-            i = max(0, bisect.bisect_right(self._starts, lo) - 1)
-            while i < len(self.all_paragraphs) and self.all_paragraphs[i].start <= hi:
-                para = self.all_paragraphs[i]
-                if para.end >= lo:
-                    out[para.start] = para
+            i = max(0, bisect.bisect_right(starts, lo) - 1)
+            while i < len(starts) and starts[i] <= hi:
+                if ends[i] >= lo:
+                    out[starts[i]] = self._paragraph(i)
                 i += 1
         return [out[k] for k in sorted(out)]
 
@@ -68,14 +71,19 @@ class Document:
     @cached_property
     def all_paragraphs(self) -> list[Paragraph]:
         """Non-blank paragraphs, in order (leading/trailing line breaks excluded)."""
-        out: list[Paragraph] = []
-        text = self.text
-        pos = 0
-        for m in PARAGRAPH_BREAK.finditer(text):
-            _add_paragraph(text, out, pos, m.start())
-            pos = m.end()
-        _add_paragraph(text, out, pos, len(text))
-        return out
+        return _paragraphs(self.text, *self._bounds)
+
+    @cached_property
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        """The starts and the ends of :attr:`all_paragraphs`, without building them: most
+        passes only ask for the paragraph at a few offsets (:meth:`paragraph_at`)."""
+        return _bounds(self.text)
+
+    @cached_property
+    def lowered(self) -> str:
+        """``text.lower()``, made once for the passes that search the text in lower case (it may
+        be longer than the text: 'İ' lowers to two characters)."""
+        return self.text.lower()
 
     @cached_property
     def protected(self) -> Protected:
@@ -87,22 +95,33 @@ class Document:
         """The document's names and how often it uses each."""
         return NameInventory.build(self.text if self.context is None else self.context, self.glossary)
 
-    @cached_property
+    @property
     def _starts(self) -> list[int]:
-        return [p.start for p in self.all_paragraphs]
+        return self._bounds[0]
+
+    def _paragraph(self, i: int) -> Paragraph:
+        """The ``i``-th paragraph (built once, and only when asked for)."""
+        if "all_paragraphs" in self.__dict__:
+            return self.all_paragraphs[i]
+        para = self._made.get(i)
+        if para is None:
+            start, end = self._bounds[0][i], self._bounds[1][i]
+            para = self._made[i] = Paragraph(start, end, self.text[start:end])
+        return para
 
     def paragraph_at(self, offset: int) -> Paragraph | None:
         """The paragraph containing ``offset``."""
-        i = bisect.bisect_right(self._starts, offset) - 1
-        if i >= 0 and self.all_paragraphs[i].start <= offset <= self.all_paragraphs[i].end:
-            return self.all_paragraphs[i]
+        starts, ends = self._bounds
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and offset <= ends[i]:
+            return self._paragraph(i)
         return None
 
     def neighbours(self, para: Paragraph) -> tuple[Paragraph | None, Paragraph | None]:
         """The paragraphs before and after ``para``."""
         i = bisect.bisect_left(self._starts, para.start)
-        prev = self.all_paragraphs[i - 1] if i > 0 else None
-        nxt = self.all_paragraphs[i + 1] if i + 1 < len(self.all_paragraphs) else None
+        prev = self._paragraph(i - 1) if i > 0 else None
+        nxt = self._paragraph(i + 1) if i + 1 < len(self._starts) else None
         return prev, nxt
 
     @cached_property
@@ -110,40 +129,53 @@ class Document:
         """The source's non-blank paragraphs (offsets into :attr:`source`); none without one."""
         if not self.source:
             return []
-        out: list[Paragraph] = []
-        pos = 0
-        for m in PARAGRAPH_BREAK.finditer(self.source):
-            _add_paragraph(self.source, out, pos, m.start())
-            pos = m.end()
-        _add_paragraph(self.source, out, pos, len(self.source))
-        return out
+        return _paragraphs(self.source, *_bounds(self.source))
 
     @property
     def source_aligned(self) -> bool:
         """True when the source has as many paragraphs as the text (so the n-th translates the n-th)."""
-        return bool(self.source) and len(self.source_paragraphs) == len(self.all_paragraphs)
+        return bool(self.source) and len(self.source_paragraphs) == len(self._starts)
 
     def source_of(self, para: Paragraph) -> Paragraph | None:
         """The source paragraph ``para`` translates, when the source is aligned."""
         if not self.source_aligned:
             return None
         i = bisect.bisect_left(self._starts, para.start)
-        if i < len(self.all_paragraphs) and self.all_paragraphs[i].start == para.start:
+        if i < len(self._starts) and self._starts[i] == para.start:
             return self.source_paragraphs[i]
         return None
 
 
-def _add_paragraph(text: str, out: list[Paragraph], start: int, end: int) -> None:
-    if start < end and text[start] not in "\r\n" and text[end - 1] not in "\r\n":
-        # the usual paragraph: no line break to strip at either end (one slice, no strip)
-        chunk = text[start:end]
-        if not chunk.isspace():
-            out.append(Paragraph(start, end, chunk))
-        return
+def _bounds(text: str) -> tuple[list[int], list[int]]:
+    """The starts and ends of the non-blank paragraphs of ``text``: the pieces between
+    paragraph breaks, without the line breaks at either end."""
+    breaks = [m.span() for m in PARAGRAPH_BREAK.finditer(text)]
+    starts = [0, *[e for _, e in breaks]]
+    ends = [*[s for s, _ in breaks], len(text)]
+    # the usual piece starts with a non-space and does not end in a line break: kept as it is
+    odd = [i for i, (s, e) in enumerate(zip(starts, ends))
+           if s == e or text[s].isspace() or text[e - 1] in "\r\n"]
+    if odd:  # blank pieces are dropped, line breaks at either end stripped
+        for i in reversed(odd):
+            span = _strip(text, starts[i], ends[i])
+            if span is None:
+                del starts[i], ends[i]
+            else:
+                starts[i], ends[i] = span
+    return starts, ends
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The piece ``[start, end)`` without its line breaks at either end; None when it is blank."""
     chunk = text[start:end]
     stripped = chunk.strip("\r\n")
     if not stripped.strip():
-        return
+        return None
     start += len(chunk) - len(chunk.lstrip("\r\n"))
-    end = start + len(stripped)
-    out.append(Paragraph(start, end, text[start:end]))
+    return start, start + len(stripped)
+
+
+def _paragraphs(text: str, starts: list[int], ends: list[int]) -> list[Paragraph]:
+    """The paragraphs at these bounds (built by C loops: tuple.__new__ over zipped fields)."""
+    texts = map(text.__getitem__, map(slice, starts, ends))
+    return list(map(tuple.__new__, repeat(Paragraph), zip(starts, ends, texts)))

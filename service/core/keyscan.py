@@ -2,11 +2,16 @@
 
 A pattern whose every match starts with one of a few literal keys ("{%$<[" of placeholders, the
 first words of prompts) costs a scan of the whole text with ``finditer`` (a few ns a character);
-finding the keys with ``str.find`` and matching there gives the same matches for much less."""
+finding the keys with ``str.find`` and matching there gives the same matches for much less.
+Many keys (the words prompts start with) are found in one pass by :class:`KeyIndex` (an
+Aho-Corasick automaton) instead of one ``str.find`` pass each."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import product
 from typing import TYPE_CHECKING
+
+import ahocorasick
 
 if TYPE_CHECKING:
     import regex
@@ -24,11 +29,77 @@ def keyed_finditer(pattern: "regex.Pattern[str]", keys: Iterable[str], text: str
         while i >= 0:
             starts.add(i)
             i = where.find(key, i + 1, hi)
-    done = lo
-    for i in sorted(starts):
+    return matches_at(pattern, text, sorted(starts), hi)
+
+
+def matches_at(pattern: "regex.Pattern[str]", text: str, starts: Iterable[int], hi: int) -> Iterator["regex.Match[str]"]:
+    """The matches ``pattern.finditer`` finds in ``text[:hi]`` when every match starts at one of
+    ``starts`` (sorted): tried there, in order, each after the end of the one before."""
+    done = 0
+    for i in starts:
         if i < done:
             continue
         m = pattern.match(text, i, hi)
         if m is not None:
             yield m
             done = max(m.end(), i + 1)
+
+
+# what ``regex`` with IGNORECASE (simple case folding) matches to an ASCII letter besides its two
+# cases: the dotted capital I, the Kelvin sign and the long s (a test checks every character)
+_OTHER_CASES = {"i": "\u0130", "k": "\u212a", "s": "\u017f"}
+
+
+def case_variants(key: str, lowered: bool = False) -> list[str]:
+    """Every text an IGNORECASE pattern matches to the ASCII ``key``, in any case; with
+    ``lowered``, those of a text lowered by ``str.lower`` to the same length (where only the long
+    s, which lowers to itself, stands for a letter besides the lower-case one)."""
+    def cases(c: str) -> list[str]:
+        if not c.isalpha():
+            return [c]
+        if lowered:
+            return [c, "\u017f"] if c == "s" else [c]
+        return sorted({c.lower(), c.upper(), *_OTHER_CASES.get(c.lower(), "")})
+    return ["".join(combo) for combo in product(*map(cases, key))]
+
+
+class KeyIndex:
+    """Where the keys of several groups stand, found in one pass over the text (an
+    Aho-Corasick automaton, built on first use).
+
+    ``groups``: a name for each list of keys (the first words of one pattern's matches);
+    ``ignore_case``: the keys are ASCII and lower case, found as IGNORECASE matches them: in the
+    text lowered when the caller has that copy (same length), else in any case in the text
+    itself (a few thousand spellings: a larger automaton, slower by half)."""
+
+    def __init__(self, groups: Mapping[str, Iterable[str]], ignore_case: bool = False):
+        self.groups = {name: tuple(keys) for name, keys in groups.items()}
+        self.ignore_case = ignore_case
+        self._automata: dict[bool, ahocorasick.Automaton] = {}
+
+    def _automaton(self, lowered: bool) -> ahocorasick.Automaton:
+        automaton = self._automata.get(lowered)
+        if automaton is not None:
+            return automaton
+        owners: dict[str, set[str]] = {}
+        for name, keys in self.groups.items():
+            for key in keys:
+                for spelling in case_variants(key, lowered) if self.ignore_case else [key]:
+                    owners.setdefault(spelling, set()).add(name)
+        automaton = self._automata[lowered] = ahocorasick.Automaton()
+        for spelling, names in owners.items():
+            automaton.add_word(spelling, (len(spelling) - 1, tuple(sorted(names))))
+        automaton.make_automaton()
+        return automaton
+
+    def starts(self, text: str, lo: int, hi: int, lowered: str | None = None) -> dict[str, list[int]]:
+        """For each group, the sorted offsets in ``text[lo:hi]`` where one of its keys stands
+        (the whole key inside the range), as ``str.find`` of each spelling would give them.
+        ``lowered``: ``text.lower()``, searched instead when it has the same length."""
+        use_lowered = self.ignore_case and lowered is not None and len(lowered) == len(text)
+        automaton = self._automaton(use_lowered)
+        found: dict[str, set[int]] = {name: set() for name in self.groups}
+        for end, (back, names) in automaton.iter(lowered if use_lowered else text, lo, hi):
+            for name in names:
+                found[name].add(end - back)
+        return {name: sorted(at) for name, at in found.items()}

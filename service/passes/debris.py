@@ -17,12 +17,12 @@
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Callable
 
 import regex
 
 from service.core.document import Document, Paragraph
-from service.core.keyscan import keyed_finditer
+from service.core.keyscan import KeyIndex, matches_at
 from service.core.model import Category, Edit, Tier
 
 NAME = "debris"
@@ -72,32 +72,14 @@ _SENTENCE_END = regex.compile(r"[.!?…][\"”’)]?(?:\s+[\p{Lu}\d\"“]|\s*$)"
 
 
 # The words every _PROMPT / _SIGN_OFF match starts with (lower case): the text is searched for
-# them with str.find, and the pattern is tried only where one stands (a case-insensitive
-# alternation scanned over the whole text costs ~50 ns a character).
+# them in any case (one pass of an automaton), and the pattern is tried only where one stands
+# (a case-insensitive alternation scanned over the whole text costs ~50 ns a character).
 _PROMPT_KEYS = ("click", "tap", "touch", "read", "see", "continue", "share", "follow", "subscribe", "watch")
 _SIGN_OFF_KEYS = ("thank", "please", "don", "remember", "be sure", "subscribe")
 
 
-def _lowered(text: str) -> str | None:
-    """``text`` in lower case, position for position ('İ' as 'i', the long s as 's', which the
-    patterns' case folding matches to 's' and lower() does not give), or None when lower-casing
-    still changes a length.  (A whole document used to fall back to the slow full scan for one
-    such character: 0.2 s per MB.)"""
-    low = text.lower()
-    if len(low) != len(text):  # 'İ' lowers to two characters: to 'i' first (more candidates, never fewer)
-        low = text.replace("\u0130", "i").lower()  # (str.translate costs a dict look-up per character)
-    if "\u017f" in text:
-        low = low.replace("\u017f", "s")  # the long s, which the patterns' case folding matches to 's'
-    return low if len(low) == len(text) else None
-
-
-def _keyed(pattern: "regex.Pattern[str]", keys: tuple[str, ...], text: str, low: str | None,
-           lo: int, hi: int) -> Iterator["regex.Match[str]"]:
-    """Matches of ``pattern`` tried where a key stands in ``low`` (the text lowered, same length);
-    the plain scan when there is no such copy."""
-    if low is None:
-        return pattern.finditer(text, lo, hi)
-    return keyed_finditer(pattern, keys, text, lo, hi, haystack=low)
+# both lists of keys, in any case, found by one pass over the text
+_KEY_INDEX = KeyIndex({"prompt": _PROMPT_KEYS, "sign-off": _SIGN_OFF_KEYS}, ignore_case=True)
 
 
 def _remove_paragraph(doc: Document, para: Paragraph) -> tuple[int, int]:
@@ -120,6 +102,8 @@ def _label_line(doc: Document, para: Paragraph) -> Edit | None:
     if not m:
         return None
     word = m.group(1)
+    if word.lower() not in LABELS and not word.islower():
+        return None  # (asked first: the names inventory costs a count of the whole document)
     if doc.names.is_known(word):
         return None
     start, end = _remove_paragraph(doc, para)
@@ -238,6 +222,53 @@ def _latin_share(doc: Document) -> float:
     return len(_NOT_LATIN.sub("", sample)) / letters if letters else 0.0
 
 
+# The checks of a whole paragraph fire only on a paragraph that is one line of one word
+# (_label_line), holds a colon (_caption) or a letter of another script than Latin
+# (_source_script_headline): those paragraphs are found by scans of the text, and only they are
+# checked (one Python call per paragraph cost 0.25 s per 10 MB of one-sentence paragraphs).
+# A lone-word line after a line break ...
+_LONE_LINE = regex.compile(r"\n[\r \t]*(\p{L}+)[ \t\r]*(?=\n|\Z)")
+# ... or at the start of the text
+_LONE_FIRST = regex.compile(r"[\r\n \t]*(\p{L}+)[ \t\r]*(?=\n|\Z)")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+# a character that may be a letter of another script than Latin: anything but ASCII, the Latin
+# blocks (but the micro sign, a Greek letter) and general punctuation (a test checks that no
+# letter outside Latin is in them)
+_MAYBE_OTHER_SCRIPT = regex.compile(r"[^\x00-\xb4\xb6-\u024f\u1e00-\u1eff\u2000-\u206f]")
+
+
+def _candidates(doc: Document) -> list[Paragraph]:
+    """The paragraphs of the whole text that a check of a whole paragraph may flag, in order:
+    every paragraph that is one line of one word, holds a colon or holds a letter that may be
+    of another script than Latin."""
+    text = doc.text
+    found: dict[int, Paragraph] = {}
+
+    def add(offset: int) -> Paragraph | None:
+        para = doc.paragraph_at(offset)
+        if para is not None:
+            found[para.start] = para
+        return para
+
+    first = _LONE_FIRST.match(text)
+    if first:
+        add(first.start(1))
+    for m in _LONE_LINE.finditer(text):
+        add(m.start(1))
+    i = text.find(":")
+    while i >= 0:  # one look-up per paragraph with a colon
+        para = add(i)
+        i = text.find(":", max(i, para.end if para else i) + 1)
+    m = _NON_ASCII.search(text)
+    while m is not None:
+        para = doc.paragraph_at(m.start())
+        end = para.end if para is not None else m.start()
+        if para is not None and _MAYBE_OTHER_SCRIPT.search(text, m.start(), end):
+            found[para.start] = para
+        m = _NON_ASCII.search(text, end + 1)
+    return [found[k] for k in sorted(found)]
+
+
 def find(doc: Document) -> list[Edit]:
     """Every debris edit in ``doc``."""
     edits: list[Edit] = []
@@ -249,26 +280,29 @@ def find(doc: Document) -> list[Edit]:
             share.append(_latin_share(doc))
         return share[0]
 
-    for para in doc.paragraphs:
+    for para in (doc.paragraphs if doc.focus is not None else _candidates(doc)):
         edit = _label_line(doc, para) or _caption(doc, para)
         if edit is None and not para.text.isascii():
             edit = _source_script_headline(doc, para, latin_share)
         if edit:
             edits.append(edit)
             whole_paragraph.add(para.start)
-    low = _lowered(doc.text)
+    # the text lowered (shared with other passes) for the whole text; a re-check of a few
+    # paragraphs looks for every spelling in the text itself rather than lower all of it
+    lowered = doc.lowered if doc.focus is None else None
     for lo, hi in doc.ranges():
-        for m in _keyed(_PROMPT, _PROMPT_KEYS, doc.text, low, lo, hi):
+        starts = _KEY_INDEX.starts(doc.text, lo, hi, lowered)
+        for m in matches_at(_PROMPT, doc.text, starts["prompt"], hi):
             at = doc.paragraph_at(m.start())
             if at is not None and at.start not in whole_paragraph:
                 edits.extend(_prompt(doc, m))
-        for m in _keyed(_SIGN_OFF, _SIGN_OFF_KEYS, doc.text, low, lo, hi):
+        for m in matches_at(_SIGN_OFF, doc.text, starts["sign-off"], hi):
             at = doc.paragraph_at(m.start())
             if at is not None and at.start not in whole_paragraph:
                 edit = _sign_off(doc, m)
                 if edit is not None:
                     edits.append(edit)
-        if "[" in doc.text[lo:hi]:
+        if doc.text.find("[", lo, hi) >= 0:
             for m in _MARKER.finditer(doc.text, lo, hi):
                 if not doc.protected.overlaps(m.start(), m.end()):
                     edit = _marker(doc, m)

@@ -5,6 +5,7 @@ import random
 
 import pytest
 
+from service.core.keyscan import matches_at
 from service.core.protect import _PATTERNS, _at_signs, find_protected
 from service.passes import debris
 from service.passes.phrases import _lower_same_length
@@ -13,6 +14,7 @@ EMAIL = dict(_PATTERNS)["email"]
 FRAGMENTS = ["Click on the photo. ", "READ MORE here. ", "ſee also this. ", "İstanbul. ", "Thank you for watching! ",
              "Please ſubscribe now. ", "Don’t forget to like it. ", "word ", "KIng ", "x", "\n", "\n\n", "ﬀ ",
              "ſhare this article ", "subscribe to our channel. ", "İİ ", "Be sure to share. ", "tap the icon ",
+             "cli\u212aK on the image ", "sEe ALSO that ",
              "a@b.com ", "x.y+z@mail-host.example.org", "@", "@@", "foo@bar ", "mail me at j.doe@un.org.\n"]
 
 
@@ -41,13 +43,16 @@ def test_protected_emails_are_found_on_any_line() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_keyed_prompt_scan_on_text_with_dotted_capital_i_and_long_s(seed: int) -> None:
     found = 0
-    for text in _texts(100 + seed):
-        low = debris._lowered(text)
-        assert low is not None and len(low) == len(text)
-        for pattern, keys in ((debris._PROMPT, debris._PROMPT_KEYS), (debris._SIGN_OFF, debris._SIGN_OFF_KEYS)):
-            full = [m.span() for m in pattern.finditer(text)]
-            assert [m.span() for m in debris._keyed(pattern, keys, text, low, 0, len(text))] == full
-            found += len(full)
+    texts = _texts(100 + seed)
+    for text in texts + [t.replace("\u0130", "I") for t in texts]:  # (the lowered copy keeps the length)
+        for lo, hi in ((0, len(text)), (len(text) // 3, len(text)), (2, max(2, len(text) - 3))):
+            # both key lists, in one pass: over the text lowered (when it keeps the length), or
+            # every spelling over the text itself
+            for starts in (debris._KEY_INDEX.starts(text, lo, hi, text.lower()), debris._KEY_INDEX.starts(text, lo, hi)):
+                for pattern, name in ((debris._PROMPT, "prompt"), (debris._SIGN_OFF, "sign-off")):
+                    full = [m.span() for m in pattern.finditer(text, lo, hi)]
+                    assert [m.span() for m in matches_at(pattern, text, starts[name], hi)] == full
+                    found += len(full)
     assert found > 0
 
 
