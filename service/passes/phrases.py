@@ -13,7 +13,8 @@ import os
 import re
 from collections import defaultdict
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, repeat
+from operator import add, sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ import regex
 from service.core.casing import fix_case, starts_sentence
 from service.core.model import Edit
 from service.rulesets.loader import Rule
-from service.rulesets.phrase import Phrase, render
+from service.rulesets.phrase import FILTER_FOLD, KEPT_SPACES, Phrase, render
 from service.rulesets.regexcache import compiled
 
 if TYPE_CHECKING:  # pragma: no cover - the pipeline imports the document model anyway
@@ -34,7 +35,11 @@ CONTEXT_CHARS = 80
 PATTERN_WINDOW = 200
 _REPLACE = tuple((c, " ") for c in "\n\t\r\xa0\x0b\x0c") + (("’", "'"), ("‘", "'"))
 _RARE_WS = re.compile("[\u2000-\u200a\u202f\u205f\u3000]")  # re: faster than regex for scans
-_MULTI_SPACE = re.compile("  +")
+# the pre-filter (see phrase.py "What every match holds"): off in a text with KEPT_SPACES; its copy
+# of the folded text has the FILTER_FOLD characters as their plain letter
+_KEPT_SPACES = re.compile(f"[{KEPT_SPACES}]")
+_UNUSUAL = re.compile(f"[\u2000-\u200a\u202f\u205f\u3000{KEPT_SPACES}{''.join(FILTER_FOLD)}]")
+_SPACE_RUN = re.compile("(  +)")
 _PARAGRAPH_BREAK = regex.compile(r"\n[ \t\r]*\n")
 _SENTENCE_END = regex.compile(r"[.!?…][\"'”’»)\]]*\s+")
 _JOINERS = "-'’"
@@ -81,7 +86,8 @@ def _lower_same_length(text: str) -> str:
 
 class _Normalised:
     """The matcher's view of a text: lower case, one space for any whitespace run, with a map
-    back to offsets in the original."""
+    back to offsets in the original; and the pre-filter's copy of it (``filter_text``, None
+    when the pre-filter cannot run on this text)."""
 
     def __init__(self, text: str):
         flat = _lower_same_length(text)
@@ -89,7 +95,8 @@ class _Normalised:
         for old, new in _REPLACE:
             if old in flat:
                 flat = flat.replace(old, new)
-        if _RARE_WS.search(flat):
+        unusual = _UNUSUAL.search(flat) is not None  # one scan for the rare characters below
+        if unusual and _RARE_WS.search(flat):
             flat = _RARE_WS.sub(" ", flat)
         # for each run of spaces squeezed to one: the first normalised offset after it, and
         # the number of characters dropped up to and including that run
@@ -97,13 +104,22 @@ class _Normalised:
             self.text = flat
             self._norm_starts: list[int] = []
             self.removed_before: list[int] = []
-            return
-        spans = [m.span() for m in _MULTI_SPACE.finditer(flat)]
-        starts = [0] + [e for _s, e in spans]
-        ends = [s + 1 for s, _e in spans] + [len(flat)]
-        self.text = "".join([flat[a:b] for a, b in zip(starts, ends)])
-        self.removed_before = list(accumulate(e - s - 1 for s, e in spans))
-        self._norm_starts = [s + 1 - r for (s, _e), r in zip(spans, chain((0,), self.removed_before))]
+        else:
+            # split at the runs (C speed): pieces and runs alternate
+            parts = _SPACE_RUN.split(flat)
+            pieces = parts[0::2]
+            self.text = " ".join(pieces)
+            del pieces[-1]
+            self._norm_starts = list(accumulate(map(add, map(len, pieces), repeat(1))))
+            self.removed_before = list(accumulate(map(sub, map(len, parts[1::2]), repeat(1))))
+        self.filter_text: str | None = self.text
+        if unusual:
+            if _KEPT_SPACES.search(flat):
+                self.filter_text = None
+            else:
+                for odd, plain in FILTER_FOLD.items():
+                    if odd in self.filter_text:
+                        self.filter_text = self.filter_text.replace(odd, plain)
 
     def to_original(self, i: int) -> int:
         """Map a normalised offset back to the original text."""
@@ -118,9 +134,12 @@ def _is_word_char(c: str) -> bool:
 class PhraseMatcher:
     """Finds every selected rule's matches in one scan."""
 
-    def __init__(self, rules: list[Rule], automaton: "ahocorasick.Automaton | None" = None, timed: bool = False):
-        """``timed``: every rule's regexes get the time budget, built-in ones too (the lint)."""
+    def __init__(self, rules: list[Rule], automaton: "ahocorasick.Automaton | None" = None, timed: bool = False,
+                 prefilter: bool = True):
+        """``timed``: every rule's regexes get the time budget, built-in ones too (the lint);
+        ``prefilter=False``: every anchor hit goes to its phrase's regex (the tests compare)."""
         self.rules = rules
+        self._prefilter = prefilter
         self.timed_out: dict[str, str] = {}  # rule id -> why it is skipped (regex over its budget)
         # a rule whose replacements are plain text can take a literal hit as it is
         self._plain = [r.templates is not None and all(len(t) <= 1 and (not t or t[0][0] == "t")
@@ -128,6 +147,7 @@ class PhraseMatcher:
         # the regex time budget of each rule: None (no timeout) for the built-in packs
         self._budget: list[float | None] = [None if not timed and _builtin_pack(r.path) else REGEX_TIMEOUT
                                               for r in rules]
+        self._plans: dict[tuple, tuple] = {}  # automaton value -> pre-filter (see _plan)
         if automaton is not None:
             self._automaton = automaton
             self._empty = len(automaton) == 0
@@ -167,23 +187,68 @@ class PhraseMatcher:
         return edits
 
     def _hits(self, doc: Document):
-        """Word-bounded anchor hits: (start, end, (rule, phrase) indexes), in original offsets."""
+        """Word-bounded anchor hits: (start, end, (rule, phrase) indexes), in original offsets;
+        a phrase whose pre-filter (Phrase.needs within Phrase.width of the hit, in the folded
+        text) says no match can hold the hit is left out."""
+        plans = self._plans
         for lo, hi in doc.ranges():
             norm = _Normalised(doc.text[lo:hi] if (lo, hi) != (0, len(doc.text)) else doc.text)
             ntext = norm.text
+            filterable = norm.filter_text is not None and self._prefilter
+            find = norm.filter_text.find if norm.filter_text is not None else None
             last = len(ntext) - 1
             to_original = norm.to_original
-            for end_idx, (length, targets) in self._automaton.iter(ntext):
+            for end_idx, value in self._automaton.iter(ntext):
                 if end_idx < last:
                     c = ntext[end_idx + 1]
                     if c.isalnum() or c == "_":
                         continue
+                length, targets = value
                 nstart = end_idx - length + 1
                 if nstart > 0:
                     c = ntext[nstart - 1]
                     if c.isalnum() or c == "_":
                         continue
+                if filterable:
+                    checks = plans.get(value)
+                    if checks is None:
+                        checks = plans[value] = self._plan(length, targets)
+                    if checks:
+                        kept = []
+                        for target, needs, reach in checks:
+                            if needs:
+                                a = nstart - reach if nstart > reach else 0
+                                b = end_idx + 1 + reach
+                                for clause in needs:
+                                    for lit in clause:
+                                        if find(lit, a, b) >= 0:  # type: ignore[misc]
+                                            break
+                                    else:  # no string of this clause near the hit
+                                        break
+                                else:
+                                    kept.append(target)
+                            else:
+                                kept.append(target)
+                        if not kept:
+                            continue
+                        targets = kept
                 yield lo + to_original(nstart), lo + to_original(end_idx) + 1, targets
+
+    def _plan(self, length: int, targets: tuple[tuple[int, int], ...]) -> tuple:
+        """The pre-filter of an anchor's targets: ((target, needs, reach), ...), or () when
+        none has one.  ``reach``: how far from the hit (folded characters) a match holding it
+        can extend: the phrase's width less the anchor's, within the regex window."""
+        out: list[tuple[tuple[int, int], tuple[tuple[str, ...], ...], int]] = []
+        for ri, pi in targets:
+            phrase = self.rules[ri].phrases[pi]
+            if phrase.literal and self._plain[ri] or not phrase.needs:
+                out.append(((ri, pi), (), 0))
+                continue
+            reach = PATTERN_WINDOW
+            if phrase.width:
+                reach = max(0, min(reach, phrase.width - length))
+            out.append(((ri, pi), phrase.needs, reach))
+        return tuple(out) if any(needs for _t, needs, _r in out) else ()
 
     def _literal(self, doc: Document, rule: Rule, start: int, end: int, budget: float | None) -> list[Edit]:
         text = doc.text

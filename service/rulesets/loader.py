@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 PHRASES_DIR = RULES_DIR / "phrases"
 CONTEXT_KEYS = ("unless_before", "unless_after", "only_before", "only_after")
-ENGINE_VERSION = "2.0"
+ENGINE_VERSION = "2.1"  # 2.1: Phrase.needs/width (the matcher's pre-filter)
 
 _COMPILED: dict[tuple[str, int], "regex.Pattern[str]"] = {}
 
@@ -153,7 +153,14 @@ def _check_group_refs(errors: list[str], where: str, pattern: str, flags: int, r
 def _compile_rule(spec: Any, pack: Any, pack_name: str, path: Path, errors: list[str]) -> Rule | None:
     import regex
 
-    from service.rulesets.phrase import Phrase, PhraseError, compile_phrase, compile_template, cue_regex
+    from service.rulesets.phrase import (
+        Phrase,
+        PhraseError,
+        compile_phrase,
+        compile_template,
+        cue_regex,
+        pattern_needs,
+    )
 
     where = f"{path}: rule '{spec.id}': "
     n_errors = len(errors)
@@ -166,8 +173,9 @@ def _compile_rule(spec: Any, pack: Any, pack_name: str, path: Path, errors: list
         anchors = tuple(normalise_phrase(a) for a in spec.anchor or [])
         if not all(anchors):
             errors.append(f"{where}key 'anchor': empty anchor")
+        needs, width = pattern_needs(spec.pattern, flags, anchors)
         phrases.append(Phrase(text=spec.pattern, source=spec.pattern, flags=flags, anchors=anchors,
-                              literal=False, expand=True))
+                              literal=False, expand=True, needs=needs, width=width))
     else:
         for i, text in enumerate(spec.match or []):
             try:

@@ -243,6 +243,11 @@ class Phrase:
     groups: int = 0
     slots: tuple[str, ...] = ()
     expand: bool = False  # v1 pattern: replacement by Match.expand
+    # the matcher's pre-filter (see "What every match holds" below): every match's text, folded,
+    # holds one string of each clause (rarest clause first; clauses every anchor satisfies are
+    # left out), and is at most ``width`` characters long in the folded text (0: no bound)
+    needs: tuple[tuple[str, ...], ...] = ()
+    width: int = 0
 
 
 def _escape_word(word: str) -> str:
@@ -399,7 +404,8 @@ def compile_phrase(text: str, case_sensitive: bool = False) -> Phrase:
         raise PhraseError(f"{text!r} compiles to an invalid pattern: {exc}") from exc
     return Phrase(text=text, source=source, flags=flags, anchors=anchors, literal=False,
                   lemmas=lemmas, groups=parser.groups,
-                  slots=tuple(it.name for it in walked if isinstance(it, Slot)))
+                  slots=tuple(it.name for it in walked if isinstance(it, Slot)),
+                  needs=_needs(items, anchors), width=_seq_width(items) or 0)
 
 
 def _form_tags(lemma: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -408,6 +414,275 @@ def _form_tags(lemma: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         for f in forms:
             by_form.setdefault(f, []).append(tag)
     return tuple((f, tuple(tags)) for f, tags in by_form.items())
+
+
+# --- what every match holds (the matcher's pre-filter) ------------------------------------
+#
+# The matcher looks for a phrase's anchors in a folded copy of the text (lower case, these
+# whitespace characters as one space, ’ and ‘ as '; service.passes.phrases._Normalised) and runs
+# the phrase's regex around each anchor hit.  Most hits hold no match: a cheap test on the folded
+# text first asks whether the other words every match contains are near the hit at all.  What is
+# computed here must be NECESSARY for a match: a string a match may lack would drop real edits.
+#
+# - a literal character c of a case-insensitive pattern matches every character of its case class
+#   (regex's get_all_cases): used only when each of them folds as c does, in the test's copy of
+#   the folded text, where the odd ones (FILTER_FOLD: 'ſ' matches 's' but stays 'ſ' in lower
+#   case) are their plain letter
+# - ``\s+`` between the tokens of a match phrase is one character of the folded text, except in
+#   a text with whitespace the matcher does not fold (KEPT_SPACES): the matcher skips the test there
+
+FOLDED_SPACES = "\n\t\r\xa0\x0b\x0c" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u202f\u205f\u3000"
+KEPT_SPACES = "\x85\u1680\u2028\u2029"  # regex's \s, not folded to a space
+# characters a case-insensitive literal matches though they do not fold to it: 'ſ' for 's', the
+# dotless 'ı' for 'I' (not for 'i'); the test's copy of the folded text has them as that letter
+FILTER_FOLD = {"\u017f": "s", "\u0131": "i"}
+
+
+def fold_char(c: str) -> str:
+    """One character as the matcher's folded text holds it ('İ', whose lower case is two
+    characters, as 'i')."""
+    low = "i" if c == "\u0130" else c.lower()
+    if len(low) == 1 and low in FOLDED_SPACES:
+        return " "
+    if low in ("’", "‘"):
+        return "'"
+    return low
+
+
+def _filter_char(c: str) -> str:
+    """One character as the pre-filter's copy of the folded text holds it."""
+    f = fold_char(c)
+    return FILTER_FOLD.get(f, f)
+
+
+@lru_cache(maxsize=None)
+def _foldable(c: str) -> bool:
+    """Every character a case-insensitive regex matches for ``c`` is ``c``'s in the
+    pre-filter's copy of the folded text."""
+    from regex import _regex  # type: ignore[attr-defined]
+
+    f = _filter_char(c)
+    if len(f) != 1 or c in KEPT_SPACES:
+        return False
+    return all(_filter_char(chr(x)) == f for x in _regex.get_all_cases(regex.IGNORECASE | regex.UNICODE, ord(c)))
+
+
+def fold_literal(text: str) -> str | None:
+    """What the folded text holds wherever a (case-insensitive) regex matches the literal
+    ``text`` (runs of spaces squeezed, ends stripped); None when a character cannot be told."""
+    out = []
+    for c in text:
+        if not _foldable(c):
+            return None
+        out.append(_filter_char(c))
+    folded = "".join(out)
+    while "  " in folded:
+        folded = folded.replace("  ", " ")
+    folded = folded.strip(" ")
+    return folded or None
+
+
+def _word_clause(words: list[str]) -> tuple[str, ...] | None:
+    folded = [fold_literal(w) for w in words]
+    if not folded or any(f is None for f in folded):
+        return None
+    return tuple(sorted(set(folded)))  # type: ignore[arg-type]
+
+
+def _item_needs(it: Item, anchors: tuple[str, ...]) -> list[tuple[str, ...]]:
+    if isinstance(it, Word):
+        clause = _word_clause([_norm(it.text)])
+    elif isinstance(it, Lemma):
+        clause = _word_clause([f for _t, fs in forms_by_tag(it.lemma) for f in fs])
+    elif isinstance(it, Slot):
+        return []
+    else:
+        # one clause of each alternative (its rarest): a match holds one of them
+        picked: list[str] = []
+        for alt in it.alts:
+            alt_needs = _seq_needs(alt, anchors)
+            if not alt_needs:
+                return []
+            picked.extend(_rarest_clause(alt_needs, anchors))
+        clause = tuple(sorted(set(picked)))
+    return [clause] if clause else []
+
+
+def _seq_needs(items: list[Item], anchors: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [c for it in items if not it.optional for c in _item_needs(it, anchors)]
+
+
+def _needs(items: list[Item], anchors: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Phrase.needs of a match phrase."""
+    folded = tuple(fold_literal(a) or "" for a in anchors)
+    return _pick_needs(_seq_needs(items, folded), folded)
+
+
+def _slot_width(kind: str) -> int | None:
+    return _pattern_width(SLOTS[kind], regex.IGNORECASE)
+
+
+def _item_width(it: Item) -> int | None:
+    if isinstance(it, Word):
+        return len(it.text)
+    if isinstance(it, Lemma):
+        return max(len(f) for _t, fs in forms_by_tag(it.lemma) for f in fs)
+    if isinstance(it, Slot):
+        return _slot_width(it.kind)
+    widths = [_seq_width(alt) for alt in it.alts]
+    return None if any(w is None for w in widths) else max(widths)  # type: ignore[type-var]
+
+
+def _seq_width(items: list[Item]) -> int | None:
+    """The longest match of the items in the folded text (each ``\\s+`` between them one
+    character there), or None (unbounded)."""
+    widths = [_item_width(it) for it in items]
+    if any(w is None for w in widths):
+        return None
+    return sum(widths) + len(items) - 1  # type: ignore[arg-type]
+
+
+def _clause_cost(clause: tuple[str, ...]) -> float:
+    """How often a clause's strings occur in text: a word by its frequency (wordfreq), but the
+    test finds strings inside words too: a short one is common whatever it is (a letter is in
+    about one character in 70 of English, a zipf of ~8; each more character ~0.7 less)."""
+    total = 0.0
+    for lit in clause:
+        zipf = min((_zipf(w) for w in regex.findall(r"\w+", lit)), default=0.0)
+        total += 10 ** max(zipf, 8.6 - 0.7 * len(lit))
+    return total
+
+
+def _trivial(clause: tuple[str, ...], anchors: tuple[str, ...]) -> bool:
+    """Every anchor holds a string of the clause (so every hit satisfies it)."""
+    return all(any(lit in a for lit in clause) for a in anchors)
+
+
+def _rarest_clause(clauses: list[tuple[str, ...]], anchors: tuple[str, ...]) -> tuple[str, ...]:
+    return min(clauses, key=lambda c: (_trivial(c, anchors), _clause_cost(c), len(c)))
+
+
+def _pick_needs(clauses: list[tuple[str, ...]], anchors: tuple[str, ...], keep: int = 3) -> tuple[tuple[str, ...], ...]:
+    """The (at most ``keep``) rarest clauses an anchor hit does not satisfy by itself."""
+    useful = [c for c in dict.fromkeys(clauses) if not _trivial(c, anchors)]
+    useful.sort(key=lambda c: (_clause_cost(c), len(c)))
+    return tuple(useful[:keep])
+
+
+# v1 patterns: read with Python's own parser (re._parser), which reads the plain syntax the same
+# way ``regex`` does.  A pattern that needs more (\p{..}, (?<name>..), fuzzy {e<=1}, POSIX
+# classes, nested sets, verbose mode) does not parse or is refused here: no pre-filter for it.
+_QUANTIFIER_BRACE = regex.compile(r"(?<!\\)\{(?!\d*,?\d*\})")
+_REFUSED = ("[:", "[[", "&&", "--", "||", "~~", "(?x", "(?V", "(?#")
+_WIDTH_CAP = 10_000
+
+
+# what Python's parser does not read but means, for this purpose, the same as something it
+# does: a property class is one character that is not a literal (\w), (?<name>..) is (?P<name>..)
+_REGEX_ONLY = regex.compile(r"\\[pP]\{\w+(?:[=:]\w+)?\}|\(\?<(?![=!])|\\.")
+
+
+def _plain_spelling(source: str) -> str:
+    def repl(m: "regex.Match[str]") -> str:
+        t = m.group()
+        if t.startswith("(?<"):
+            return "(?P<"
+        return "\\w" if t[1] in "pP" and len(t) > 2 else t
+
+    return _REGEX_ONLY.sub(repl, source)
+
+
+def _parse_plain(source: str, flags: int):
+    import re
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+
+    if flags & ~regex.IGNORECASE:
+        return None
+    source = _plain_spelling(source)
+    if any(s in source for s in _REFUSED) or _QUANTIFIER_BRACE.search(source):
+        return None
+    try:
+        parsed = sre_parse.parse(source, re.IGNORECASE if flags & regex.IGNORECASE else 0)
+    except Exception:  # noqa: BLE001 - not plain syntax: no pre-filter
+        return None
+    if parsed.state.flags & re.VERBOSE:
+        return None
+    return parsed
+
+
+def _pattern_width(source: str, flags: int) -> int | None:
+    """The longest match of a plain pattern (characters), or None."""
+    parsed = _parse_plain(source, flags)
+    if parsed is None:
+        return None
+    hi = parsed.getwidth()[1]
+    return hi if hi < _WIDTH_CAP else None
+
+
+def _node_needs(nodes, anchors: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The clauses of a parsed sequence: runs of literal characters (a character set of one
+    folded character counts as that character), groups, and alternations of which every branch
+    has a clause; optional parts, lookarounds and back references hold nothing for sure."""
+    from re._constants import (  # type: ignore[import-not-found]
+        ATOMIC_GROUP,
+        BRANCH,
+        IN,
+        LITERAL,
+        MAX_REPEAT,
+        MIN_REPEAT,
+        POSSESSIVE_REPEAT,
+        SUBPATTERN,
+    )
+
+    clauses: list[tuple[str, ...]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            lit = fold_literal("".join(run))
+            if lit is not None:
+                clauses.append((lit,))
+            run.clear()
+
+    for op, av in nodes:
+        if op is LITERAL:
+            run.append(chr(av))
+            continue
+        if op is IN and av and all(o is LITERAL for o, _v in av):
+            chars = {chr(v) for _o, v in av}
+            if all(_foldable(c) for c in chars) and len({_filter_char(c) for c in chars}) == 1:
+                run.append(min(chars))
+                continue
+        flush()
+        if op is SUBPATTERN:
+            clauses.extend(_node_needs(av[-1].data, anchors))
+        elif op is ATOMIC_GROUP:
+            clauses.extend(_node_needs(av.data, anchors))
+        elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                clauses.extend(_node_needs(av[2].data, anchors))
+        elif op is BRANCH:
+            picked: list[str] = []
+            for alt in av[1]:
+                alt_needs = _node_needs(alt.data, anchors)
+                if not alt_needs:
+                    picked = []
+                    break
+                picked.extend(_rarest_clause(alt_needs, anchors))
+            if picked:
+                clauses.append(tuple(sorted(set(picked))))
+    flush()
+    return clauses
+
+
+def pattern_needs(source: str, flags: int, anchors: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], ...], int]:
+    """(needs, width) of a v1 ``pattern`` (see :class:`Phrase`); ((), 0) when it is not plain."""
+    parsed = _parse_plain(source, flags)
+    if parsed is None:
+        return (), 0
+    hi = parsed.getwidth()[1]
+    anchors = tuple(fold_literal(a) or "" for a in anchors)
+    return _pick_needs(_node_needs(parsed.data, anchors), anchors), (hi if hi < _WIDTH_CAP else 0)
 
 
 # --- replacement templates ---------------------------------------------------------------
