@@ -180,7 +180,7 @@ class Ref(NamedTuple):
     makes one per name it uses)."""
 
     name: str
-    count: int  # uses in the document
+    uses: int  # uses in the document
     kind: str  # "document" | "glossary" | "source"
 
     def says(self) -> str:
@@ -188,7 +188,7 @@ class Ref(NamedTuple):
             return f"the glossary lists '{self.name}'"
         if self.kind == "source":
             return f"the source text writes '{self.name}'"
-        return f"the document writes '{self.name}' {self.count} time{'s' if self.count != 1 else ''}"
+        return f"the document writes '{self.name}' {self.uses} time{'s' if self.uses != 1 else ''}"
 
     @property
     def strong(self) -> bool:
@@ -208,14 +208,13 @@ def references(doc: Document, extra: dict[str, str] | None = None) -> dict[str, 
     """The reference names of ``doc``: its own names, the glossary's, and ``extra`` (name ->
     kind, e.g. the source's)."""
     inv = doc.names
-    refs: dict[str, Ref] = {}
     mid = inv.mid
-    for w, n in inv.words.items():  # _is_name_like, inlined (one call per word is its cost)
-        if w in _TITLE_SET or not MIN_LEN - 1 <= len(w) <= MAX_NAME_LEN:
-            continue
-        z = zipf(w.lower())
-        if z < 3.0 or (z < 5.5 and mid.get(w, 0) >= 1):
-            refs[w] = Ref(w, n, "document")
+    new = tuple.__new__  # Ref(w, n, kind) without the named tuple's Python-level __new__
+    # _is_name_like, inlined (one call per word is its cost)
+    refs: dict[str, Ref] = {
+        w: new(Ref, (w, n, "document")) for w, n in inv.words.items()
+        if w not in _TITLE_SET and MIN_LEN - 1 <= len(w) <= MAX_NAME_LEN
+        and ((z := zipf(w.lower())) < 3.0 or (z < 5.5 and mid.get(w, 0) >= 1))}
     if not inv.ordered:
         refs = _first_use_order(refs, inv)
     for g in inv.glossary:
@@ -355,8 +354,8 @@ class Repairer:
             if not lo.endswith(end) or len(stem) < MIN_LEN:
                 continue
             r = self.ref(stem)
-            if r is not None and r.name == stem and (r.count >= 1 or r.strong):
-                sure = (r.count >= 1 and zipf(lo) == 0 and not is_common_word(stem)
+            if r is not None and r.name == stem and (r.uses >= 1 or r.strong):
+                sure = (r.uses >= 1 and zipf(lo) == 0 and not is_common_word(stem)
                         and not exonyms.is_place(word))
                 return ("source-ending", stem, Tier.AUTO if sure else Tier.SUGGEST,
                         f"'{word}' is '{stem}' with the Romanian ending '-{end}' left on it; {r.says()}.",
@@ -374,8 +373,8 @@ class Repairer:
             return False  # "Cholas" and "Chola"
         # a document name used as often as this word is a reference only if English knows it
         # better (Trump, not Trupm)
-        return r.strong or (own >= 2 and r.count >= 2 * own) or (own == 1 and (
-            r.count > 1 or zipf(r.name.lower()) > zipf(word.lower())))
+        return r.strong or (own >= 2 and r.uses >= 2 * own) or (own == 1 and (
+            r.uses > 1 or zipf(r.name.lower()) > zipf(word.lower())))
 
     def _strong_candidates(self, word: str) -> list[Ref]:
         """Glossary and source names one letter from ``word`` (the same wherever it stands)."""
@@ -498,9 +497,9 @@ class Repairer:
             return None
         if (b[:1].isupper() and not r.strong) or b.lower() in _HONORIFICS:
             return None  # "Rajya Sabha" and "Rajyasabha", "Gandhi ji": both are written
-        if self.inv.pairs.get((a, b), 0) >= 2 and r.count < 2 and not r.strong:
+        if self.inv.pairs.get((a, b), 0) >= 2 and r.uses < 2 and not r.strong:
             return None  # the split form is the consistent one
-        if (a in self.refs and self.refs[a].count >= 2) and b[:1].isupper():
+        if (a in self.refs and self.refs[a].uses >= 2) and b[:1].isupper():
             return None  # two names that stand together
         lower_rest = b[:1].islower()
         tier = (Tier.AUTO if lower_rest and not two_words and not is_common_word(b, FUNCTION_ZIPF)
