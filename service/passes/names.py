@@ -157,6 +157,28 @@ def _common(word: str) -> bool:
     return known
 
 
+# what a capitalised word is, whatever the document (Repairer._worth_visiting): longer than
+# MAX_NAME_LEN; a function word ("The", "In"; shorter than MIN_LEN or ordinary); another short
+# or ordinary word; any other word (it may be a name)
+_LONG, _FUNCTION, _PLAIN, _NAME_LIKE = range(4)
+_SORTS: dict[str, int] = {}
+
+
+def _sort(word: str) -> int:
+    """The sort of ``word`` (see _SORTS), kept for the process."""
+    n = len(word)
+    if n > MAX_NAME_LEN:
+        sort = _LONG
+    elif n < MIN_LEN or _common(word):
+        sort = _FUNCTION if zipf(word.lower()) >= FUNCTION_ZIPF else _PLAIN
+    else:
+        sort = _NAME_LIKE
+    if len(_SORTS) > 500_000:
+        _SORTS.clear()
+    _SORTS[word] = sort
+    return sort
+
+
 @lru_cache(maxsize=100_000)
 def _no_word_repair(word: str) -> bool:
     """:meth:`Repairer._word` has nothing to say about ``word`` in any document: a title or an
@@ -621,22 +643,23 @@ class Repairer:
         kind: dict[str, int] = {}
         apostrophe_words: set[str] = set()
         may: bool | None
+        sort_get = _SORTS.get
         for w in self.inv.words:
-            n = len(w)
-            if n > MAX_NAME_LEN:
+            if (sort := sort_get(w)) is None:
+                sort = _sort(w)
+            if sort == _LONG:
                 continue
-            plain = n < MIN_LEN or _common(w)
-            if plain and zipf(w.lower()) >= FUNCTION_ZIPF:
+            if sort == _FUNCTION:
                 may = False  # "The", "In": _split_at never splits after a function word
             elif (may := known.get(w)) is None:
                 may = known[w] = has_longer(w.lower())  # as _split_at asks it
             if not may:
-                if not plain:
+                if sort == _NAME_LIKE:
                     kind[w] = 1
-                elif n >= MIN_LEN:
+                elif len(w) >= MIN_LEN:
                     apostrophe_words.add(w)
             else:
-                kind[w] = 2 if n < MIN_LEN else 3 if plain else 1
+                kind[w] = 1 if sort == _NAME_LIKE else 2 if len(w) < MIN_LEN else 3
         out: list[int] = []
         may_split = self._may_split
         get = kind.get
