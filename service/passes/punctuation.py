@@ -7,12 +7,14 @@
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import regex
 
 from service.core.document import Document
 from service.core.inventory import zipf
+from service.core.keyscan import matches_at
 from service.core.model import Category, Edit, Tier
 
 NAME = "punctuation"
@@ -57,6 +59,39 @@ _BRACKET_SPACE = regex.compile(r"[(\[](?P<sp> +)(?=\S)|(?<=\S(?P<sp> +))[)\]]")
 _DOUBLE_MARK = regex.compile(r"(?<![.,])(,,+|\.\.(?!\.))(?![.,])")
 _NO_SPACE_AFTER_COMMA = regex.compile(r"(?<=\p{Ll}{2}),(?=\p{L}{2})")
 
+# Every match of _SPLIT_STOP, _SPACE_BEFORE, _BRACKET_SPACE, _DOUBLE_MARK and _NO_SPACE_AFTER_COMMA
+# starts at a mark (, ; : ! ? . or a bracket) in a setting this one scan finds: a space before
+# it, a space after an opening bracket, a doubled , or ., a stop before a space and a lower-case
+# letter, a comma between letters.  (The standard library's re skips to a character set at C
+# speed; regex tries those look-behinds at every position, ~5 ns a character each.)  Where a
+# pattern needs a letter, any non-ASCII character stands in for it, whatever re's Unicode data.
+_NOT_LOWER = r"\x00-\x60\x7b-\x7f"  # the ASCII characters that are not lower-case letters
+_NOT_LETTER = r"\x00-\x40\x5b-\x60\x7b-\x7f"  # the ASCII characters that are not letters
+_MARK = re.compile(
+    r"[,;:!?.()\[\]](?:(?<= .)|(?<=[(\[])(?= )|(?<=[,.])(?=[,.])"
+    rf"|(?<=\.)(?= [^{_NOT_LOWER}])|(?<=[^{_NOT_LOWER}]{{2}},)(?=[^{_NOT_LETTER}]{{2}}))"
+)
+
+
+def _marks(text: str) -> dict[str, list[int]]:
+    """The offsets where each of those patterns may match, in order."""
+    at: dict[str, list[int]] = {"split": [], "space": [], "bracket": [], "double": [], "comma": []}
+    for m in _MARK.finditer(text):
+        i = m.start()
+        c = text[i]
+        if c == ".":
+            at["split"].append(i)
+        elif c == ",":
+            at["comma"].append(i)
+        after_space = i > 0 and text[i - 1] == " "
+        if c in "([" or c in ")]" and after_space:
+            at["bracket"].append(i)
+        elif after_space:
+            at["space"].append(i)
+        if c in ",." and text[i + 1:i + 2] in (",", "."):
+            at["double"].append(i)
+    return at
+
 
 def _edit(doc: Document, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
           category: Category = Category.PUNCTUATION) -> Edit | None:
@@ -66,9 +101,9 @@ def _edit(doc: Document, start: int, end: int, rep: str, rule: str, tier: Tier, 
                 tier, message, SOURCE, NAME)
 
 
-def _split_stops(doc: Document, text: str, base: int) -> list[Edit | None]:
+def _split_stops(doc: Document, text: str, base: int, at: dict[str, list[int]]) -> list[Edit | None]:
     out: list[Edit | None] = []
-    for m in _SPLIT_STOP.finditer(text):
+    for m in matches_at(_SPLIT_STOP, text, at["split"], len(text)):
         before, after = m.group(1), m.group(2)
         if is_abbreviation(before) or _after_initials(text, m.start(1)):
             continue
@@ -94,7 +129,7 @@ def _after_initials(text: str, start: int) -> bool:
     return bool(regex.search(r"(?:^|[^\p{L}])\p{L}\.$", head))
 
 
-def _hyphen_spaces(doc: Document, text: str, base: int) -> list[Edit | None]:
+def _hyphen_spaces(doc: Document, text: str, base: int, at: dict[str, list[int]]) -> list[Edit | None]:
     out: list[Edit | None] = []
     for m in _HYPHEN_SPACE.finditer(text):
         prefix, name = m.group(1), m.group(2)
@@ -154,20 +189,20 @@ def _inside_guillemets(text: str, pos: int) -> bool:
     return line.rfind("«") > line.rfind("»")
 
 
-def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
+def _simple(doc: Document, text: str, base: int, at: dict[str, list[int]]) -> list[Edit | None]:
     out: list[Edit | None] = []
     for m in _DOUBLE_SPACE.finditer(text):
         out.append(_edit(doc, base + m.start(), base + m.end(), " ", "double-space", Tier.AUTO,
                          "Two or more spaces between words.", Category.SPACING))
-    for m in _SPACE_BEFORE.finditer(text):
+    for m in matches_at(_SPACE_BEFORE, text, at["space"], len(text)):
         if _inside_guillemets(text, m.start()):
             continue  # French typography inside a French quotation: « Vraiment ? »
         out.append(_edit(doc, base + m.start("sp"), base + m.end("sp"), "", "space-before-punctuation",
                          Tier.AUTO, f"No space before '{text[m.end('sp')]}'.", Category.SPACING))
-    for m in _BRACKET_SPACE.finditer(text):
+    for m in matches_at(_BRACKET_SPACE, text, at["bracket"], len(text)):
         out.append(_edit(doc, base + m.start("sp"), base + m.end("sp"), "", "space-inside-brackets", Tier.AUTO,
                          "No space inside brackets.", Category.SPACING))
-    for m in _DOUBLE_MARK.finditer(text):
+    for m in matches_at(_DOUBLE_MARK, text, at["double"], len(text)):
         mark = m.group()[0]
         if mark == "," and (len(m.group()) > 2 or not _sure_doubled_comma(text, m) and _lost_items(text, m)):
             continue  # items of a list lost with their links ("were,,, and others"): not a slip to fix
@@ -179,7 +214,7 @@ def _simple(doc: Document, text: str, base: int) -> list[Edit | None]:
         # list is a sure slip
         out.append(_edit(doc, base + m.start(), base + m.end(), mark, "doubled-punctuation",
                          Tier.AUTO if _sure_doubled_comma(text, m) else Tier.SUGGEST, f"Doubled '{mark}'."))
-    for m in _NO_SPACE_AFTER_COMMA.finditer(text):
+    for m in matches_at(_NO_SPACE_AFTER_COMMA, text, at["comma"], len(text)):
         out.append(_edit(doc, base + m.end(), base + m.end(), " ", "space-after-comma", Tier.SUGGEST,
                          "A comma between words is followed by a space.", Category.SPACING))
     return out
@@ -190,6 +225,7 @@ def find(doc: Document) -> list[Edit]:
     edits: list[Edit | None] = []
     for lo, hi in doc.ranges():
         text = doc.text[lo:hi] if (lo, hi) != (0, len(doc.text)) else doc.text
+        at = _marks(text)
         for finder in (_split_stops, _hyphen_spaces, _simple):
-            edits.extend(finder(doc, text, lo))
+            edits.extend(finder(doc, text, lo, at))
     return [e for e in edits if e is not None]
