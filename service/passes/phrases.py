@@ -127,6 +127,21 @@ class _Normalised:
         return i if k < 0 else i + self.removed_before[k]
 
 
+def _near(find, checks: tuple, start: int, end: int) -> bool:
+    """Each check (clauses, a, b) holds: the folded text from ``start - a`` to ``end + b`` has
+    one string of each clause (``find``: that text's str.find)."""
+    for clauses, a, b in checks:
+        lo = start - a if start > a else 0
+        hi = end + b
+        for clause in clauses:
+            for lit in clause:
+                if find(lit, lo, hi) >= 0:
+                    break
+            else:  # no string of this clause there
+                return False
+    return True
+
+
 def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
@@ -210,45 +225,39 @@ class PhraseMatcher:
                     if c.isalnum() or c == "_":
                         continue
                 if filterable:
-                    checks = plans.get(value)
-                    if checks is None:
-                        checks = plans[value] = self._plan(length, targets)
-                    if checks:
-                        kept = []
-                        for target, needs, reach in checks:
-                            if needs:
-                                a = nstart - reach if nstart > reach else 0
-                                b = end_idx + 1 + reach
-                                for clause in needs:
-                                    for lit in clause:
-                                        if find(lit, a, b) >= 0:  # type: ignore[misc]
-                                            break
-                                    else:  # no string of this clause near the hit
-                                        break
-                                else:
-                                    kept.append(target)
-                            else:
-                                kept.append(target)
-                        if not kept:
+                    plan = plans.get(value)
+                    if plan is None:
+                        plan = plans[value] = self._plan(length, targets)
+                    if plan:
+                        nend = end_idx + 1
+                        targets = [t for t, checks in plan if not checks or _near(find, checks, nstart, nend)]
+                        if not targets:
                             continue
-                        targets = kept
                 yield lo + to_original(nstart), lo + to_original(end_idx) + 1, targets
 
     def _plan(self, length: int, targets: tuple[tuple[int, int], ...]) -> tuple:
-        """The pre-filter of an anchor's targets: ((target, needs, reach), ...), or () when
-        none has one.  ``reach``: how far from the hit (folded characters) a match holding it
-        can extend: the phrase's width less the anchor's, within the regex window."""
-        out: list[tuple[tuple[int, int], tuple[tuple[str, ...], ...], int]] = []
+        """The pre-filter of an anchor's targets: ((target, checks), ...), or () when none has a
+        check; a check is (clauses, a, b): the folded text from ``a`` characters before the hit
+        to ``b`` after it holds one string of each clause.  A phrase's needs are looked for as
+        far as its match can reach (its width less the anchor's, within the regex window); an
+        only_before/only_after context's, in the CONTEXT_CHARS beyond that."""
+        out: list[tuple[tuple[int, int], tuple[tuple[tuple[tuple[str, ...], ...], int, int], ...]]] = []
         for ri, pi in targets:
-            phrase = self.rules[ri].phrases[pi]
-            if phrase.literal and self._plain[ri] or not phrase.needs:
-                out.append(((ri, pi), (), 0))
-                continue
-            reach = PATTERN_WINDOW
-            if phrase.width:
-                reach = max(0, min(reach, phrase.width - length))
-            out.append(((ri, pi), phrase.needs, reach))
-        return tuple(out) if any(needs for _t, needs, _r in out) else ()
+            rule = self.rules[ri]
+            phrase = rule.phrases[pi]
+            reach = 0  # a literal phrase's match is the hit
+            if not (phrase.literal and self._plain[ri]):
+                reach = PATTERN_WINDOW
+                if phrase.width:
+                    reach = max(0, min(reach, phrase.width - length))
+            checks = [(phrase.needs, reach, reach)] if phrase.needs else []
+            for key, needs in rule.context_needs:
+                if key == "only_before":
+                    checks.append((needs, reach + CONTEXT_CHARS, -length))
+                else:
+                    checks.append((needs, -length, reach + CONTEXT_CHARS))
+            out.append(((ri, pi), tuple(checks)))
+        return tuple(out) if any(checks for _t, checks in out) else ()
 
     def _literal(self, doc: Document, rule: Rule, start: int, end: int, budget: float | None) -> list[Edit]:
         text = doc.text

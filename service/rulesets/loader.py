@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 PHRASES_DIR = RULES_DIR / "phrases"
 CONTEXT_KEYS = ("unless_before", "unless_after", "only_before", "only_after")
-ENGINE_VERSION = "2.1"  # 2.1: Phrase.needs/width (the matcher's pre-filter)
+ENGINE_VERSION = "2.2"  # 2.2: Phrase.needs/width, Rule.context_needs (the matcher's pre-filter)
 
 _COMPILED: dict[tuple[str, int], "regex.Pattern[str]"] = {}
 
@@ -76,6 +76,8 @@ class Rule:
     cues: Cues | None = None
     case_sensitive: bool = False
     requires_source_lang: bool = False  # runs only when one of its langs is given (not by default)
+    # (only_before | only_after, Phrase.needs-like clauses of that pattern): see PhraseMatcher._plan
+    context_needs: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
 
     @property
     def triggers(self) -> tuple[str, ...]:
@@ -193,6 +195,10 @@ def _compile_rule(spec: Any, pack: Any, pack_name: str, path: Path, errors: list
         if src:
             _check_regex(errors, where, key, src, regex.IGNORECASE)
             context.append((key, src))
+    # what the text before/after a match must hold for an only_before/only_after pattern to
+    # match there (the matcher's pre-filter)
+    context_needs = tuple((key, needs) for key, src in context if key.startswith("only")
+                          for needs in [pattern_needs(src, regex.IGNORECASE, ())[0]] if needs)
     cues = None
     if spec.context is not None:
         c = spec.context
@@ -214,6 +220,7 @@ def _compile_rule(spec: Any, pack: Any, pack_name: str, path: Path, errors: list
         replace=tuple(spec.replace),
         templates=templates,
         context=tuple(context),
+        context_needs=context_needs,
         examples=tuple(Example(e.bad, e.fix, e.ok) for e in spec.examples),
         src=(spec.src or "").strip(),
         gloss=(spec.gloss or "").strip(),

@@ -555,7 +555,7 @@ def _clause_cost(clause: tuple[str, ...]) -> float:
 
 def _trivial(clause: tuple[str, ...], anchors: tuple[str, ...]) -> bool:
     """Every anchor holds a string of the clause (so every hit satisfies it)."""
-    return all(any(lit in a for lit in clause) for a in anchors)
+    return bool(anchors) and all(any(lit in a for lit in clause) for a in anchors)
 
 
 def _rarest_clause(clauses: list[tuple[str, ...]], anchors: tuple[str, ...]) -> tuple[str, ...]:

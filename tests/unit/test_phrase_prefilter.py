@@ -107,6 +107,30 @@ def test_every_match_of_every_rule_holds_its_needs_within_its_width(rules) -> No
     assert checked_needs > 1000 and checked_width > 1000
 
 
+def test_every_only_before_or_after_context_match_holds_its_needs(rules) -> None:
+    checked = 0
+    for rule in rules:
+        for key, needs in rule.context_needs:
+            pat = regex.compile(dict(rule.context)[key], regex.IGNORECASE | regex.V0)
+            for example in _examples(rule):
+                for text in _variants(example):
+                    # the 80 characters after each word / before each word, as the matcher reads them
+                    if key == "only_after":
+                        slices = [text[m.end():m.end() + 80] for m in regex.finditer(r"\w+", text)]
+                    else:
+                        slices = [text[max(0, m.start() - 80):m.start()] for m in regex.finditer(r"\w+", text)]
+                    for piece in slices:
+                        m = pat.search(piece)
+                        if m is None:
+                            continue
+                        norm = _Normalised(m.group())
+                        held = norm.filter_text if norm.filter_text is not None else norm.text
+                        for clause in needs:
+                            assert any(lit in held for lit in clause), (rule.id, key, piece, clause)
+                            checked += 1
+    assert checked > 300
+
+
 def test_plain_pattern_needs() -> None:
     ic = regex.IGNORECASE
     # literal runs, groups and branches; optional parts and lookarounds hold nothing for sure
