@@ -9,6 +9,7 @@ import pytest
 import regex
 
 from service.core.document import Document
+from service.core.keyscan import matches_at
 from service.passes import debris
 
 FRAGMENTS = ["post", "Post", "Advertisement", "share", "word", "KIng", "x", " ", "  ", "\t", "\n", "\n\n", "\r\n",
@@ -61,3 +62,44 @@ def test_case_variants_cover_every_character_ignorecase_matches_to_a_key_letter(
         matched = set(regex.findall("(?i)" + letter, every))
         assert matched == set(case_variants(letter)), letter
     assert len(case_variants("be sure")) == 2 ** 5 * 3  # b e s u r e: the space has one spelling
+
+
+def _at_sentence_start(doc: Document, m) -> bool:  # type: ignore[no-untyped-def]
+    para = doc.paragraph_at(m.start())
+    return para is not None and bool(debris._AT_SENTENCE_START.search(doc.text[max(para.start, m.start() - 5):m.start()]))
+
+
+PROMPT_PIECES = ["Click on the photo. ", "READ MORE here. ", "ſee also this. ", "İstanbul. ", "Thank you for watching! ",
+                 "Please ſubscribe now. ", "Don’t forget to like it. ", "cli\u212aK the image", "read more", "see also",
+                 "Subscribe to our channel", "x", ". ", "! ", "? ", ".” ", ") ", "…", "… ", "\n", "\n\n", "\r\n", "\r",
+                 " ", "\t", "\u00a0", "\u2003", "word ", "Be sure to share", "tap the icon ", "Watch the video", ":"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_prompt_starts_give_every_match_at_a_sentence_start(seed: int) -> None:
+    rnd = random.Random(seed)
+    found = 0
+    for _ in range(1500):
+        text = "".join(rnd.choice(PROMPT_PIECES) for _ in range(rnd.randint(0, 25)))
+        doc = Document(text)
+        for lo, hi in [(0, len(text))] + [(p.start, p.end) for p in doc.all_paragraphs]:
+            # (the whole text: the lowered copy; a paragraph: a re-check, every spelling)
+            part = doc if (lo, hi) == (0, len(text)) else Document(text, focus=[(lo, hi)])
+            prompt_at, sign_off_at = debris._prompt_starts(part, lo, hi)
+            for pattern, at in ((debris._PROMPT, prompt_at), (debris._SIGN_OFF, sign_off_at)):
+                full = [m.span() for m in pattern.finditer(text, lo, hi) if _at_sentence_start(doc, m)]
+                assert [m.span() for m in matches_at(pattern, text, at, hi) if _at_sentence_start(doc, m)] == full
+                found += len(full)
+    assert found > 500
+
+
+def test_latin_share_counts_letters_and_latin_ones() -> None:
+    import regex as re_
+
+    text = "Hà Nội 2024: Пожар в Москве, ǅemal ⅰⅱ µ 火灾 — Reuters."
+    letters = re_.findall(r"\p{L}", text)
+    latin = re_.findall(r"\p{Latin}", text)
+    assert debris._latin_share(Document(text)) == len(latin) / len(letters)
+    assert debris._latin_share(Document("12 — 34")) == 0.0
+    assert [chr(c) for c in range(128) if re_.match(r"\p{L}|\p{Latin}", chr(c))] == [
+        chr(c) for c in range(128) if chr(c).isalpha()]
