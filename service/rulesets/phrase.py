@@ -562,9 +562,14 @@ def _rarest_clause(clauses: list[tuple[str, ...]], anchors: tuple[str, ...]) -> 
     return min(clauses, key=lambda c: (_trivial(c, anchors), _clause_cost(c), len(c)))
 
 
+def _minimal(clause: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(lit for lit in clause if not any(o != lit and o in lit for o in clause))
+
+
 def _pick_needs(clauses: list[tuple[str, ...]], anchors: tuple[str, ...], keep: int = 3) -> tuple[tuple[str, ...], ...]:
-    """The (at most ``keep``) rarest clauses an anchor hit does not satisfy by itself."""
-    useful = [c for c in dict.fromkeys(clauses) if not _trivial(c, anchors)]
+    """The (at most ``keep``) rarest clauses an anchor hit does not satisfy by itself, each
+    without the strings that hold another of its strings (the same test: 'goals' holds 'goal')."""
+    useful = [c for c in dict.fromkeys(map(_minimal, clauses)) if not _trivial(c, anchors)]
     useful.sort(key=lambda c: (_clause_cost(c), len(c)))
     return tuple(useful[:keep])
 
@@ -680,9 +685,12 @@ def pattern_needs(source: str, flags: int, anchors: tuple[str, ...]) -> tuple[tu
     parsed = _parse_plain(source, flags)
     if parsed is None:
         return (), 0
-    hi = parsed.getwidth()[1]
-    anchors = tuple(fold_literal(a) or "" for a in anchors)
-    return _pick_needs(_node_needs(parsed.data, anchors), anchors), (hi if hi < _WIDTH_CAP else 0)
+    try:
+        hi = parsed.getwidth()[1]
+        anchors = tuple(fold_literal(a) or "" for a in anchors)
+        return _pick_needs(_node_needs(parsed.data, anchors), anchors), (hi if hi < _WIDTH_CAP else 0)
+    except (RecursionError, OverflowError, ValueError):  # a pathological user pattern: no pre-filter
+        return (), 0
 
 
 # --- replacement templates ---------------------------------------------------------------
