@@ -60,37 +60,49 @@ _DOUBLE_MARK = regex.compile(r"(?<![.,])(,,+|\.\.(?!\.))(?![.,])")
 _NO_SPACE_AFTER_COMMA = regex.compile(r"(?<=\p{Ll}{2}),(?=\p{L}{2})")
 
 # Every match of _SPLIT_STOP, _SPACE_BEFORE, _BRACKET_SPACE, _DOUBLE_MARK and _NO_SPACE_AFTER_COMMA
-# starts at a mark (, ; : ! ? . or a bracket) in a setting this one scan finds: a space before
-# it, a space after an opening bracket, a doubled , or ., a stop before a space and a lower-case
-# letter, a comma between letters.  (The standard library's re skips to a character set at C
-# speed; regex tries those look-behinds at every position, ~5 ns a character each.)  Where a
-# pattern needs a letter, any non-ASCII character stands in for it, whatever re's Unicode data.
+# starts at a mark (, ; : ! ? . or a bracket) in a setting found here: a space before it, a space
+# after an opening bracket, a doubled , or ., a stop before a space and a lower-case letter, a
+# comma between letters; each pattern is tried only there (regex tries their look-behinds at
+# every position: ~5 ns a character each).  The frequent stop and comma are found by the standard
+# library's re, which skips to a literal first character at C speed; the rarer marks by str.find.
+# Where a pattern needs a letter, any non-ASCII character stands in for it, whatever re's
+# Unicode data.
 _NOT_LOWER = r"\x00-\x60\x7b-\x7f"  # the ASCII characters that are not lower-case letters
 _NOT_LETTER = r"\x00-\x40\x5b-\x60\x7b-\x7f"  # the ASCII characters that are not letters
-_MARK = re.compile(
-    r"[,;:!?.()\[\]](?:(?<= .)|(?<=[(\[])(?= )|(?<=[,.])(?=[,.])"
-    rf"|(?<=\.)(?= [^{_NOT_LOWER}])|(?<=[^{_NOT_LOWER}]{{2}},)(?=[^{_NOT_LETTER}]{{2}}))"
-)
+_STOP_MARK = re.compile(rf"\.(?:(?<= \.)|(?=[,.])|(?= [^{_NOT_LOWER}]))")
+_COMMA_MARK = re.compile(rf",(?:(?<= ,)|(?=[,.])|(?<=[^{_NOT_LOWER}]{{2}},)(?=[^{_NOT_LETTER}]{{2}}))")
 
 
 def _marks(text: str) -> dict[str, list[int]]:
     """The offsets where each of those patterns may match, in order."""
-    at: dict[str, list[int]] = {"split": [], "space": [], "bracket": [], "double": [], "comma": []}
-    for m in _MARK.finditer(text):
-        i = m.start()
-        c = text[i]
-        if c == ".":
-            at["split"].append(i)
-        elif c == ",":
-            at["comma"].append(i)
-        after_space = i > 0 and text[i - 1] == " "
-        if c in "([" or c in ")]" and after_space:
-            at["bracket"].append(i)
-        elif after_space:
-            at["space"].append(i)
-        if c in ",." and text[i + 1:i + 2] in (",", "."):
-            at["double"].append(i)
-    return at
+    split: list[int] = []
+    comma: list[int] = []
+    space: list[int] = []
+    bracket: list[int] = []
+    double: list[int] = []
+    for pattern, own in ((_STOP_MARK, split), (_COMMA_MARK, comma)):
+        for m in pattern.finditer(text):
+            i = m.start()
+            own.append(i)
+            if i and text[i - 1] == " ":
+                space.append(i)
+            if text[i + 1:i + 2] in (",", "."):
+                double.append(i)
+    for marks, where in ((";:!?", space), (")]", bracket)):
+        for c in marks:
+            i = text.find(c)
+            while i >= 0:
+                if i and text[i - 1] == " ":
+                    where.append(i)
+                i = text.find(c, i + 1)
+    for c in "([":
+        i = text.find(c)
+        while i >= 0:
+            if text[i + 1:i + 2] == " ":
+                bracket.append(i)
+            i = text.find(c, i + 1)
+    return {"split": split, "comma": comma, "space": sorted(space), "bracket": sorted(bracket),
+            "double": sorted(double)}
 
 
 def _edit(doc: Document, start: int, end: int, rep: str, rule: str, tier: Tier, message: str,
