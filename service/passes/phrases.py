@@ -12,6 +12,7 @@ import logging
 import os
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add, sub
@@ -280,8 +281,9 @@ class PhraseMatcher:
         hi = min(para.end if para else len(doc.text), a_end + PATTERN_WINDOW)
         out = []
         pattern = compiled(phrase.source, phrase.flags)
-        if budget is None:
-            matches = list(pattern.finditer(doc.text, lo, hi))
+        matches: "Iterable[regex.Match[str]]"
+        if budget is None:  # lazily: the matches after the hit are never looked at
+            matches = pattern.finditer(doc.text, lo, hi)
         else:
             try:
                 matches = list(pattern.finditer(doc.text, lo, hi, timeout=budget))
