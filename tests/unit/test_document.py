@@ -75,3 +75,26 @@ def test_a_paragraph_reads_as_before() -> None:
     assert para is not None and (para.start, para.end, para.text) == (0, 7, "  Title")
     with pytest.raises(AttributeError):
         para.start = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("width", [1, 3, 10, 2000])
+def test_a_re_check_finds_the_same_paragraphs_from_windows(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.core import document
+
+    monkeypatch.setattr(document, "_WINDOW", width)
+    rnd = random.Random(width)
+    windows = 0
+    for text in _texts(20 + width, 300):
+        expected = [Paragraph(*p) for p in _reference(text)]
+        focus = [tuple(sorted((rnd.randint(0, len(text)), rnd.randint(0, len(text))))) for _ in range(rnd.randint(1, 3))]
+        doc = Document(text, focus=focus)  # type: ignore[arg-type]
+        want = [p for p in expected if any(p.end >= lo and p.start <= hi for lo, hi in focus)]
+        assert doc.paragraphs == want
+        for para in want:
+            i = expected.index(para)
+            assert doc.neighbours(para) == (expected[i - 1] if i else None,
+                                            expected[i + 1] if i + 1 < len(expected) else None)
+        for offset in range(-1, len(text) + 2):
+            assert doc.paragraph_at(offset) == next((p for p in expected if p.start <= offset <= p.end), None)
+        windows += len(doc._windows)
+    assert windows > 100  # answered from windows, not from the whole text
