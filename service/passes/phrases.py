@@ -207,6 +207,8 @@ class PhraseMatcher:
         a phrase whose pre-filter (Phrase.needs within Phrase.width of the hit, in the folded
         text) says no match can hold the hit is left out."""
         plans = self._plans
+        # a range is the whole text or whole paragraphs: it holds every window the filter asks
+        # about (a regex window or a context ends at its paragraph)
         for lo, hi in doc.ranges():
             norm = _Normalised(doc.text[lo:hi] if (lo, hi) != (0, len(doc.text)) else doc.text)
             ntext = norm.text

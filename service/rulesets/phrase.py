@@ -577,7 +577,7 @@ def _pick_needs(clauses: list[tuple[str, ...]], anchors: tuple[str, ...], keep: 
 # v1 patterns: read with Python's own parser (re._parser), which reads the plain syntax the same
 # way ``regex`` does.  A pattern that needs more (\p{..}, (?<name>..), fuzzy {e<=1}, POSIX
 # classes, nested sets, verbose mode) does not parse or is refused here: no pre-filter for it.
-_QUANTIFIER_BRACE = regex.compile(r"(?<!\\)\{(?!\d*,?\d*\})")
+_QUANTIFIER_BRACE = regex.compile(r"\{(?!\d+(?:,\d*)?\}|,\d+\})")  # a brace that is no {m}, {m,}, {m,n}, {,n}
 _REFUSED = ("[:", "[[", "&&", "--", "||", "~~", "(?x", "(?V", "(?#")
 _WIDTH_CAP = 10_000
 
@@ -599,8 +599,11 @@ def _plain_spelling(source: str) -> str:
 
 def _parse_plain(source: str, flags: int):
     import re
-    import re._parser as sre_parse  # type: ignore[import-not-found]
 
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - another Python: no pre-filter
+        return None
     if flags & ~regex.IGNORECASE:
         return None
     source = _plain_spelling(source)

@@ -20,6 +20,7 @@ from service.passes.phrases import PhraseMatcher, _Normalised
 from service.rulesets.loader import load_rules
 from service.rulesets.phrase import (
     FILTER_FOLD,
+    FOLDED_SPACES,
     KEPT_SPACES,
     _filter_char,
     _foldable,
@@ -65,6 +66,13 @@ def test_fold_char_is_the_matchers_folding_of_every_character() -> None:
     assert len(folded) == len(text)
     mismatched = [c for i, c in enumerate(ALL_CHARS) if folded[2 * i + 1] != fold_char(c)]
     assert mismatched == []
+
+
+def test_every_regex_space_is_folded_or_turns_the_prefilter_off() -> None:
+    # Phrase.width counts each \s+ of a match as one character of the folded text
+    spaces = {m.group() for m in regex.finditer(r"\s", ALL_CHARS, flags=regex.V0)}
+    assert " " in spaces and spaces <= set(FOLDED_SPACES) | set(KEPT_SPACES) | {" "}
+    assert all(fold_char(c) == " " for c in FOLDED_SPACES)
 
 
 def test_a_foldable_character_matches_only_characters_that_fold_to_it(rules) -> None:
