@@ -90,8 +90,9 @@ class _Normalised:
     back to offsets in the original; and the pre-filter's copy of it (``filter_text``, None
     when the pre-filter cannot run on this text)."""
 
-    def __init__(self, text: str):
-        flat = _lower_same_length(text)
+    def __init__(self, text: str, lowered: str | None = None):
+        """``lowered``: ``text.lower()`` when the caller has it (Document.lowered)."""
+        flat = lowered if lowered is not None and len(lowered) == len(text) else _lower_same_length(text)
         # str.replace runs at C speed; str.translate with a dict costs a lookup per character
         for old, new in _REPLACE:
             if old in flat:
@@ -210,7 +211,8 @@ class PhraseMatcher:
         # a range is the whole text or whole paragraphs: it holds every window the filter asks
         # about (a regex window or a context ends at its paragraph)
         for lo, hi in doc.ranges():
-            norm = _Normalised(doc.text[lo:hi] if (lo, hi) != (0, len(doc.text)) else doc.text)
+            whole = (lo, hi) == (0, len(doc.text))  # the lower case other passes use too
+            norm = _Normalised(doc.text, doc.lowered) if whole else _Normalised(doc.text[lo:hi])
             ntext = norm.text
             filterable = norm.filter_text is not None and self._prefilter
             find = norm.filter_text.find if norm.filter_text is not None else None
