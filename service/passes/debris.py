@@ -73,13 +73,14 @@ _SENTENCE_END = regex.compile(r"[.!?…][\"”’)]?(?:\s+[\p{Lu}\d\"“]|\s*$)"
 
 
 # The words every _PROMPT / _SIGN_OFF match starts with (lower case): the text is searched for
-# them in any case (one pass of an automaton), and the pattern is tried only where one stands
-# (a case-insensitive alternation scanned over the whole text costs ~50 ns a character).
+# them in any case (after line breaks and stops, see _prompt_starts), and the pattern is tried
+# only where one stands (a case-insensitive alternation scanned over the whole text costs ~50 ns
+# a character).
 _PROMPT_KEYS = ("click", "tap", "touch", "read", "see", "continue", "share", "follow", "subscribe", "watch")
 _SIGN_OFF_KEYS = ("thank", "please", "don", "remember", "be sure", "subscribe")
 
 
-# both lists of keys, in any case, found by one pass over the text
+# both lists of keys, in any case, found anywhere by one pass over the text
 _KEY_INDEX = KeyIndex({"prompt": _PROMPT_KEYS, "sign-off": _SIGN_OFF_KEYS}, ignore_case=True)
 # A prompt or sign-off is only removed at a paragraph's start or after a sentence's end
 # (_AT_SENTENCE_START): so it is tried only where a key follows a line break, or a stop and
