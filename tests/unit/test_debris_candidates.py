@@ -103,3 +103,10 @@ def test_latin_share_counts_letters_and_latin_ones() -> None:
     assert debris._latin_share(Document("12 — 34")) == 0.0
     assert [chr(c) for c in range(128) if re_.match(r"\p{L}|\p{Latin}", chr(c))] == [
         chr(c) for c in range(128) if chr(c).isalpha()]
+
+
+def test_the_stop_scans_see_every_space_the_sentence_start_check_sees() -> None:
+    import re
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(regex.findall(r"\s", every)) <= set(re.findall(r"\s", every))
