@@ -3,7 +3,9 @@
 All literal phrases and the anchors of every other phrase (its rarest word, or all the literal
 texts a short phrase can match) go into one Aho-Corasick automaton (pyahocorasick), so the
 cost of a scan does not grow with the number of rules.  A phrase's regex runs only in a
-window around its anchor hits, never over the whole text.
+window around its anchor hits, never over the whole text, and only when a cheap test on the
+folded text (str.find of the words every match holds, near the hit: Phrase.needs/width,
+Rule.context_needs, see service/rulesets/phrase.py) says that a match can be there.
 """
 from __future__ import annotations
 
