@@ -80,8 +80,6 @@ _PROMPT_KEYS = ("click", "tap", "touch", "read", "see", "continue", "share", "fo
 _SIGN_OFF_KEYS = ("thank", "please", "don", "remember", "be sure", "subscribe")
 
 
-# both lists of keys, in any case, found anywhere by one pass over the text
-_KEY_INDEX = KeyIndex({"prompt": _PROMPT_KEYS, "sign-off": _SIGN_OFF_KEYS}, ignore_case=True)
 # A prompt or sign-off is only removed at a paragraph's start or after a sentence's end
 # (_AT_SENTENCE_START): so it is tried only where a key follows a line break, or a stop and
 # spaces, found by a scan for each (the standard library's re skips to a literal first character
@@ -104,27 +102,35 @@ def _any_key() -> str:
     return f"(?=[{''.join(v for first in firsts for v in case_variants(first))}])(?:{'|'.join(groups)})"
 
 
-_KEY_AFTER = tuple(re.compile(rf"{stop}[\"”’)]?\s++({_any_key()})") for stop in (r"\.", "!", r"\?")) + (
-    re.compile(rf"\n({_any_key()})"),)
+_KEY_AFTER = tuple(re.compile(rf"{stop}[\"”’)]?\s++({_any_key()})") for stop in (r"\.", "!", r"\?", "…")) + (
+    re.compile(rf"\n\r*({_any_key()})"),)
+# every key, in any case, found by one pass over a piece of text
+_KEY_INDEX = KeyIndex({"prompt": _PROMPT_KEYS, "sign-off": _SIGN_OFF_KEYS}, ignore_case=True)
 
 
-def _prompt_starts(doc: Document, lo: int, hi: int) -> tuple[list[int], list[int]]:
-    """Where a _PROMPT and a _SIGN_OFF match worth checking may start in ``doc.text[lo:hi]``: every
-    match starting there that _AT_SENTENCE_START accepts is found from these offsets, as by a scan
-    of the whole range.
+def _prompt_starts(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets in ``text[lo:hi]`` from which a scan for _PROMPT or _SIGN_OFF matches
+    (:func:`matches_at`) finds every match _AT_SENTENCE_START accepts, as a scan of the whole
+    range does: the keys at a paragraph's start (after a line break and carriage returns, or at
+    the range's start) or after a stop and spaces.
 
-    A match that does not start a sentence is skipped, so it cannot hide (by overlapping) one that
-    does: a match runs to the next stop or line break, so that can only happen across a '…' or a
-    carriage return inside it; then every key is looked for."""
-    text = doc.text
-    if text.find("…", lo, hi) < 0 and text.find("\r", lo, hi) < 0:
-        # a paragraph's start is after a line break, or the start of the range
-        at = sorted({lo, *(m.start(1) for pattern in _KEY_AFTER for m in pattern.finditer(text, lo, hi))})
-        return at, at
-    # the text lowered (shared with other passes) for the whole text; a re-check of a few
-    # paragraphs looks for every spelling in the text itself rather than lower all of it
-    starts = _KEY_INDEX.starts(text, lo, hi, doc.lowered if doc.focus is None else None)
-    return starts["prompt"], starts["sign-off"]
+    A match tried elsewhere could hide (by overlapping) one of those.  A match runs to the next
+    . ! ? or line break (the line breaks in "Click ... on the photo" are followed by no key), so
+    only one across a '…' can: for each '…', every key from the stop before it is added."""
+    first = lo
+    while first < hi and text[first] in "\r\n":
+        first += 1
+    at = {first, *(m.start(1) for pattern in _KEY_AFTER for m in pattern.finditer(text, lo, hi))}
+    scanned = lo  # the keys before it are in ``at`` back to the last stop
+    ellipsis = text.find("…", lo, hi)
+    while ellipsis >= 0:
+        stop = max(text.rfind(".", scanned, ellipsis), text.rfind("!", scanned, ellipsis),
+                   text.rfind("?", scanned, ellipsis))
+        for keys in _KEY_INDEX.starts(text, max(scanned, stop + 1), ellipsis).values():
+            at.update(keys)
+        scanned = ellipsis + 1
+        ellipsis = text.find("…", scanned, hi)
+    return sorted(at)
 
 
 def _remove_paragraph(doc: Document, para: Paragraph) -> tuple[int, int]:
@@ -340,12 +346,12 @@ def find(doc: Document) -> list[Edit]:
             edits.append(edit)
             whole_paragraph.add(para.start)
     for lo, hi in doc.ranges():
-        prompt_at, sign_off_at = _prompt_starts(doc, lo, hi)
-        for m in matches_at(_PROMPT, doc.text, prompt_at, hi):
+        starts = _prompt_starts(doc.text, lo, hi)
+        for m in matches_at(_PROMPT, doc.text, starts, hi):
             at = doc.paragraph_at(m.start())
             if at is not None and at.start not in whole_paragraph:
                 edits.extend(_prompt(doc, m))
-        for m in matches_at(_SIGN_OFF, doc.text, sign_off_at, hi):
+        for m in matches_at(_SIGN_OFF, doc.text, starts, hi):
             at = doc.paragraph_at(m.start())
             if at is not None and at.start not in whole_paragraph:
                 edit = _sign_off(doc, m)
