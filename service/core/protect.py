@@ -9,8 +9,7 @@ protected by the names inventory (:mod:`service.names_inventory`), not here.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import regex
 
@@ -40,9 +39,8 @@ _PATTERNS = tuple(
 )
 
 
-@dataclass(frozen=True)
-class ProtectedSpan:
-    """One protected range and why."""
+class ProtectedSpan(NamedTuple):
+    """One protected range and why (a named tuple: a text has one per number it holds)."""
 
     start: int
     end: int
@@ -54,7 +52,7 @@ class Protected:
 
     def __init__(self, spans: list[ProtectedSpan]):
         self.spans = sorted(spans, key=lambda s: (s.start, s.end))
-        self._starts = [s.start for s in self.spans]
+        self._starts = [s[0] for s in self.spans]
 
     def overlaps(self, start: int, end: int) -> ProtectedSpan | None:
         """The protected span sharing a character with ``[start, end)``, else None.
@@ -120,8 +118,11 @@ def find_protected(text: str, ranges: list[tuple[int, int]] | None = None) -> Pr
                 found.append((start, rank, m.end(), kind))
     found.sort()
     spans: list[ProtectedSpan] = []
+    last_end = -1
+    new = tuple.__new__  # ProtectedSpan(start, end, kind) without a Python-level __new__
     for start, _rank, end, kind in found:
-        if spans and start < spans[-1].end:
+        if start < last_end:
             continue
-        spans.append(ProtectedSpan(start, end, kind))
+        spans.append(new(ProtectedSpan, (start, end, kind)))
+        last_end = end
     return Protected(spans)
