@@ -50,16 +50,10 @@ def matches_at(pattern: "regex.Pattern[str]", text: str, starts: Iterable[int], 
 _OTHER_CASES = {"i": "\u0130", "k": "\u212a", "s": "\u017f"}
 
 
-def case_variants(key: str, lowered: bool = False) -> list[str]:
-    """Every text an IGNORECASE pattern matches to the ASCII ``key``, in any case; with
-    ``lowered``, those of a text lowered by ``str.lower`` to the same length (where only the long
-    s, which lowers to itself, stands for a letter besides the lower-case one)."""
+def case_variants(key: str) -> list[str]:
+    """Every text an IGNORECASE pattern matches to the ASCII ``key``, in any case."""
     def cases(c: str) -> list[str]:
-        if not c.isalpha():
-            return [c]
-        if lowered:
-            return [c, "\u017f"] if c == "s" else [c]
-        return sorted({c.lower(), c.upper(), *_OTHER_CASES.get(c.lower(), "")})
+        return sorted({c.lower(), c.upper(), *_OTHER_CASES.get(c.lower(), "")}) if c.isalpha() else [c]
     return ["".join(combo) for combo in product(*map(cases, key))]
 
 
@@ -68,38 +62,33 @@ class KeyIndex:
     Aho-Corasick automaton, built on first use).
 
     ``groups``: a name for each list of keys (the first words of one pattern's matches);
-    ``ignore_case``: the keys are ASCII and lower case, found as IGNORECASE matches them: in the
-    text lowered when the caller has that copy (same length), else in any case in the text
-    itself (a few thousand spellings: a larger automaton, slower by half)."""
+    ``ignore_case``: the keys are ASCII, found in any case as IGNORECASE matches them (a few
+    thousand spellings in the automaton, rather than a lowered copy of the text)."""
 
     def __init__(self, groups: Mapping[str, Iterable[str]], ignore_case: bool = False):
         self.groups = {name: tuple(keys) for name, keys in groups.items()}
         self.ignore_case = ignore_case
-        self._automata: dict[bool, ahocorasick.Automaton] = {}
+        self._automaton: ahocorasick.Automaton | None = None
 
-    def _automaton(self, lowered: bool) -> ahocorasick.Automaton:
-        automaton = self._automata.get(lowered)
-        if automaton is not None:
-            return automaton
+    def _build(self) -> ahocorasick.Automaton:
         owners: dict[str, set[str]] = {}
         for name, keys in self.groups.items():
             for key in keys:
-                for spelling in case_variants(key, lowered) if self.ignore_case else [key]:
+                for spelling in case_variants(key) if self.ignore_case else [key]:
                     owners.setdefault(spelling, set()).add(name)
-        automaton = self._automata[lowered] = ahocorasick.Automaton()
+        automaton = ahocorasick.Automaton()
         for spelling, names in owners.items():
             automaton.add_word(spelling, (len(spelling) - 1, tuple(sorted(names))))
         automaton.make_automaton()
         return automaton
 
-    def starts(self, text: str, lo: int, hi: int, lowered: str | None = None) -> dict[str, list[int]]:
+    def starts(self, text: str, lo: int, hi: int) -> dict[str, list[int]]:
         """For each group, the sorted offsets in ``text[lo:hi]`` where one of its keys stands
-        (the whole key inside the range), as ``str.find`` of each spelling would give them.
-        ``lowered``: ``text.lower()``, searched instead when it has the same length."""
-        use_lowered = self.ignore_case and lowered is not None and len(lowered) == len(text)
-        automaton = self._automaton(use_lowered)
+        (the whole key inside the range), as ``str.find`` of each spelling would give them."""
+        if self._automaton is None:
+            self._automaton = self._build()
         found: dict[str, set[int]] = {name: set() for name in self.groups}
-        for end, (back, names) in automaton.iter(lowered if use_lowered else text, lo, hi):
+        for end, (back, names) in self._automaton.iter(text, lo, hi):
             for name in names:
                 found[name].add(end - back)
         return {name: sorted(at) for name, at in found.items()}
