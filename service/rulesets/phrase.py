@@ -467,6 +467,7 @@ def _foldable(c: str) -> bool:
     return all(_filter_char(chr(x)) == f for x in _regex.get_all_cases(regex.IGNORECASE | regex.UNICODE, ord(c)))
 
 
+@lru_cache(maxsize=None)
 def fold_literal(text: str) -> str | None:
     """What the folded text holds wherever a (case-insensitive) regex matches the literal
     ``text`` (runs of spaces squeezed, ends stripped); None when a character cannot be told."""
@@ -542,6 +543,7 @@ def _seq_width(items: list[Item]) -> int | None:
     return sum(widths) + len(items) - 1  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=None)
 def _clause_cost(clause: tuple[str, ...]) -> float:
     """How often a clause's strings occur in text: a word by its frequency (wordfreq), but the
     test finds strings inside words too: a short one is common whatever it is (a letter is in
