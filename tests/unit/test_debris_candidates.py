@@ -104,8 +104,10 @@ def test_latin_share_counts_letters_and_latin_ones() -> None:
         chr(c) for c in range(128) if chr(c).isalpha()]
 
 
-def test_the_stop_scans_see_every_space_the_sentence_start_check_sees() -> None:
+def test_the_stop_scans_see_every_space_and_key_letter_the_patterns_see() -> None:
     import re
 
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     assert set(regex.findall(r"\s", every)) <= set(re.findall(r"\s", every))
+    for letter in sorted({c for key in debris._PROMPT_KEYS + debris._SIGN_OFF_KEYS for c in key if c.isalpha()}):
+        assert set(regex.findall("(?i)" + letter, every)) <= set(re.findall("(?i)" + letter, every)), letter
