@@ -391,6 +391,8 @@ def _sentence(text: str, start: int, end: int, p_start: int, p_end: int) -> tupl
 
 
 AUTOMATON_VERSION = 1  # bump when build_automaton's keys or values change
+SMALL_AUTOMATON = 1000  # anchors: below, the automaton is built, not cached (a test's single rule)
+AUTOMATON_FILES = 24  # the cache keeps the newest (a full one is ~11 MB)
 
 
 def cached_automaton(rules: list[Rule]) -> "ahocorasick.Automaton":
@@ -401,6 +403,8 @@ def cached_automaton(rules: list[Rule]) -> "ahocorasick.Automaton":
 
     if os.environ.get("MTCLEAN_RULE_CACHE", "1") in ("0", "false", "no") or not rules:
         return build_automaton(rules)
+    if sum(len(p.anchors) for r in rules for p in r.phrases) < SMALL_AUTOMATON:
+        return build_automaton(rules)  # built in a few ms: a file per small rule set is not worth it
     key = hashlib.sha256(f"automaton {AUTOMATON_VERSION} {getattr(ahocorasick, '__version__', '')}".encode())
     key.update("\x00".join(f"{r.id}\x01" + "\x02".join("\x03".join(p.anchors) for p in r.phrases)
                            for r in rules).encode("utf-8", "surrogatepass"))
@@ -411,8 +415,13 @@ def cached_automaton(rules: list[Rule]) -> "ahocorasick.Automaton":
     except Exception:  # noqa: BLE001 - no cache folder: build
         return build_automaton(rules)
     from service.core.diskcache import load_or_build
+    from service.rulesets.loader import _prune
 
-    return load_or_build(path, lambda: build_automaton(rules), lambda a: isinstance(a, ahocorasick.Automaton))
+    def build() -> "ahocorasick.Automaton":
+        _prune(path.parent, AUTOMATON_FILES, "automaton-*.pickle")  # a new rule set: drop the oldest
+        return build_automaton(rules)
+
+    return load_or_build(path, build, lambda a: isinstance(a, ahocorasick.Automaton))
 
 
 def build_automaton(rules: list[Rule]) -> "ahocorasick.Automaton":

@@ -416,10 +416,10 @@ def load_rules(extra_dirs: list[Path] | None = None, builtin: bool = True, cache
     return rules
 
 
-def _prune(cache_dir: Path, limit: int = 400) -> None:
-    """Keep the newest ``limit`` cache files (checked only when there are more)."""
+def _prune(cache_dir: Path, limit: int = 400, pattern: str = "pack-*.pickle") -> None:
+    """Keep the newest ``limit`` cache files named ``pattern`` (checked only when there are more)."""
     try:
-        olds = list(cache_dir.glob("pack-*.pickle"))
+        olds = list(cache_dir.glob(pattern))
         if len(olds) <= limit:
             return
         olds.sort(key=lambda p: p.stat().st_mtime, reverse=True)

@@ -186,3 +186,24 @@ def test_squeezed_offsets_map_back_to_the_original() -> None:
         kept = [i for i, c in enumerate(flat) if not (c == " " and i > 0 and flat[i - 1] == " ")]
         assert norm.text == "".join(flat[i] for i in kept)
         assert [norm.to_original(i) for i in range(len(kept))] == kept
+
+
+def test_automaton_cache_keeps_small_rule_sets_out_and_prunes_old_files(rules, tmp_path, monkeypatch) -> None:
+    import os
+
+    from service.passes import phrases
+    from service.rulesets import loader
+
+    monkeypatch.setattr(loader, "_cache_dir", lambda: tmp_path)
+    monkeypatch.setenv("MTCLEAN_RULE_CACHE", "1")
+    small = phrases.cached_automaton(rules[:3])
+    assert len(small) > 0 and not list(tmp_path.glob("automaton-*.pickle"))
+    for i in range(phrases.AUTOMATON_FILES + 6):
+        old = tmp_path / f"automaton-old{i}.pickle"
+        old.write_bytes(b"x")
+        os.utime(old, (1000 + i, 1000 + i))
+    full = phrases.cached_automaton(rules)
+    files = sorted(p.name for p in tmp_path.glob("automaton-*.pickle"))
+    assert len(files) == phrases.AUTOMATON_FILES + 1 and "automaton-old0.pickle" not in files
+    again = phrases.cached_automaton(rules)  # read back from the file
+    assert len(again) == len(full)
