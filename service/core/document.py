@@ -70,6 +70,13 @@ class Document:
             return [(0, len(self.text))]
         return [(p.start, p.end) for p in self.paragraphs]
 
+    def paragraph_spans(self) -> list[tuple[int, int]]:
+        """``(start, end)`` of each of :attr:`paragraphs`, without building the paragraphs of a
+        whole text (85,000 per 10 MB of one-sentence paragraphs)."""
+        if self.focus is not None or "all_paragraphs" in self.__dict__:
+            return [(p.start, p.end) for p in self.paragraphs]
+        return list(zip(*self._bounds))
+
     @cached_property
     def all_paragraphs(self) -> list[Paragraph]:
         """Non-blank paragraphs, in order (leading/trailing line breaks excluded)."""

@@ -98,3 +98,14 @@ def test_a_re_check_finds_the_same_paragraphs_from_windows(width: int, monkeypat
             assert doc.paragraph_at(offset) == next((p for p in expected if p.start <= offset <= p.end), None)
         windows += len(doc._windows)
     assert windows > 100  # answered from windows, not from the whole text
+
+
+def test_paragraph_spans_are_those_of_the_paragraphs() -> None:
+    for text in _texts(7, 200):
+        spans = [(p[0], p[1]) for p in _reference(text)]
+        assert Document(text).paragraph_spans() == spans
+        built = Document(text)
+        assert [(p.start, p.end) for p in built.all_paragraphs] == built.paragraph_spans() == spans
+        if spans:
+            focus = [(spans[-1][0], spans[-1][0])]
+            assert Document(text, focus=focus).paragraph_spans() == [spans[-1]]  # type: ignore[arg-type]
