@@ -236,7 +236,8 @@ def _window(text: str, lo: int, hi: int, width: int) -> _Window:
     ``hi``.  The scan starts and stops next to a character no break holds, so the breaks it finds
     are those of the whole text; the pieces cut by the window's ends are not known."""
     size = len(text)
-    a, b = max(0, lo - width), min(size, hi + width)
+    a = min(size, max(0, lo - width))
+    b = max(a, min(size, hi + width))
     while a > 0 and text[a - 1] in _BREAK_CHARS:
         a -= 1
     while b < size and text[b] in _BREAK_CHARS:
