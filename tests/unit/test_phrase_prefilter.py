@@ -105,7 +105,9 @@ def test_every_match_of_every_rule_holds_its_needs_within_its_width(rules) -> No
                         if not m.group():
                             continue
                         norm = _Normalised(m.group())
-                        held = norm.filter_text if norm.filter_text is not None else norm.text
+                        held = norm.filter_text
+                        if held is None:  # the matcher does not filter such a text
+                            continue
                         for clause in phrase.needs:
                             assert any(lit in held for lit in clause), (rule.id, text, m.group(), clause)
                             checked_needs += 1
@@ -131,8 +133,9 @@ def test_every_only_before_or_after_context_match_holds_its_needs(rules) -> None
                         m = pat.search(piece)
                         if m is None:
                             continue
-                        norm = _Normalised(m.group())
-                        held = norm.filter_text if norm.filter_text is not None else norm.text
+                        held = _Normalised(m.group()).filter_text
+                        if held is None:  # the matcher does not filter such a text
+                            continue
                         for clause in needs:
                             assert any(lit in held for lit in clause), (rule.id, key, piece, clause)
                             checked += 1
@@ -207,3 +210,73 @@ def test_automaton_cache_keeps_small_rule_sets_out_and_prunes_old_files(rules, t
     assert len(files) == phrases.AUTOMATON_FILES + 1 and "automaton-old0.pickle" not in files
     again = phrases.cached_automaton(rules)  # read back from the file
     assert len(again) == len(full)
+
+
+_PIECES = ["water", "Sleeps", "may", "ſ", "I", "ID", "s", "k", "don['’]t", "[Tt]he", "(?:a|an)", "(?-i:B)",
+           "(?:x|yz)?", "\\s+", " ", "\\s*", ",?", "(?=ab)", "(?<!q)", "(?:fire|flames?)", "\\d+", "[- ]",
+           "(?i:Kx)", "(ab|)", "(?:cd)+", "e{2}", "\\.", "\\w+", "(?:the\\s+)?", "\u2028", "σ", "μ"]
+_TEXT_PIECES = ["water", "WATER", "ſleeps", "sleeps", "may", "ID", "ıd", "id", "İD", "don't", "don’t", "the", "The",
+                "a", "an", "B", "b", "x", "yz", " ", "  ", "\n", "\t", "\xa0", ",", "ab", "q", "fire", "flames",
+                "12", "-", "kx", "\u212ax", "cd", "cdcd", "ee", ".", "\u2028", "\u2009", "σ", "ς", "Σ", "µ", "μ"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_plain_patterns_hold_their_needs_and_width(seed: int) -> None:
+    rnd = random.Random(seed)
+    checked = 0
+    for _ in range(300):
+        source = "".join(rnd.choice(_PIECES) for _ in range(rnd.randint(1, 6)))
+        for flags in (regex.IGNORECASE, 0):
+            needs, width = pattern_needs(source, flags, ())
+            if not needs and not width:
+                continue
+            pat = regex.compile(source, flags | regex.V0)
+            for _ in range(20):
+                text = "".join(rnd.choice(_TEXT_PIECES) for _ in range(rnd.randint(1, 12)))
+                for m in pat.finditer(text, overlapped=True):
+                    held = _Normalised(m.group()).filter_text
+                    if held is None:  # the matcher does not filter such a text
+                        continue
+                    for clause in needs:
+                        assert any(lit in held for lit in clause), (source, text, m.group(), clause)
+                        checked += 1
+                    if width:
+                        assert len(m.group()) <= width, (source, m.group())
+    assert checked > 100
+
+
+_TOKENS = ["water", "<sleep>", "{det}", "{pron}", "(the|a big)", "(fire|<flame>)?", "don't", "U.S.", "I", "seas?",
+           "(ID|cards)", "<go>", "well-known", "{num}", "ſtate", "Kelvin"]
+_WORDS = ["water", "Water", "sleeps", "slept", "SLEEPING", "the", "a", "big", "an", "this", "fire", "flames", "don't",
+          "don’t", "U.S.", "u.s.", "I", "ı", "sea", "ſea", "ID", "ıd", "cards", "went", "goes", "well-known", "3",
+          "three", "state", "ſtate", "\u212aelvin", "it", "they", "them"]
+_SPACES = [" ", "  ", "\n", " \t", "\xa0", "\u2009", " \u2028 "]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_random_match_phrases_hold_their_needs_and_width(seed: int) -> None:
+    from service.rulesets.phrase import PhraseError, compile_phrase
+
+    rnd = random.Random(seed)
+    checked = 0
+    for _ in range(150):
+        text = " ".join(rnd.choice(_TOKENS) for _ in range(rnd.randint(1, 4)))
+        try:
+            phrase = compile_phrase(text, case_sensitive=rnd.random() < 0.2)
+        except PhraseError:
+            continue
+        pat = regex.compile(phrase.source, phrase.flags | regex.V0)
+        for _ in range(30):
+            words = [rnd.choice(_WORDS) for _ in range(rnd.randint(1, 8))]
+            sample = "".join(w + rnd.choice(_SPACES) for w in words)
+            for m in pat.finditer(sample, overlapped=True):
+                norm = _Normalised(m.group())
+                if norm.filter_text is None:  # the matcher does not filter such a text
+                    continue
+                for clause in phrase.needs:
+                    assert any(lit in norm.filter_text for lit in clause), (text, sample, m.group(), clause)
+                    checked += 1
+                if phrase.width:
+                    assert len(norm.text) <= phrase.width, (text, m.group(), phrase.width)
+                    checked += 1
+    assert checked > 50
