@@ -247,8 +247,16 @@ class NameIndex:
         self._near_names: list[str] = []
         self._neighbours: defaultdict[str, list[str]] | None = None
         self._tails: defaultdict[str, list[str]] | None = None
-        for name in names:
-            self.add(name, near_too is None or near_too(name))
+        exact, near_names = self.exact, self._near_names
+        for name in names:  # add(), inlined (a document has a thousand names)
+            if not MIN_NAME_LEN <= len(name) <= MAX_NAME_LEN:
+                continue
+            lo = name.lower()
+            if lo in exact:
+                continue
+            exact[lo] = name
+            if near_too is None or near_too(name):
+                near_names.append(lo)
 
     def add(self, name: str, near_too: bool = True) -> None:
         if not MIN_NAME_LEN <= len(name) <= MAX_NAME_LEN:

@@ -280,7 +280,7 @@ class Repairer:
         # only the glossary's and the source's names are looked up by neighbourhood; a document
         # name is a one-letter target only next to a word it stands next to elsewhere, so its
         # candidates come from the inventory's links (see _one_letter_candidates)
-        self.index = NameIndex(refs, lambda n: refs[n].strong)
+        self.index = NameIndex(refs, {n for n, r in refs.items() if r.kind != "document"}.__contains__)
         self.prefix = rule_prefix
         self.pass_name = pass_name
         self.source = source
