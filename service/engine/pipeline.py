@@ -261,7 +261,7 @@ class Cleaner:
                  language: str | None) -> list[Edit]:
         assert self.grammar is not None
         spans = list(skip) + [(s.start, s.end) for s in doc.protected.spans]
-        args = ([(p.start, p.end) for p in doc.paragraphs], doc.names.known_names(), spans)
+        args = (doc.paragraph_spans(), doc.names.known_names(), spans)
         if self._grammar_language and language:
             outcome = self.grammar.check(doc.text, *args, language=language)  # type: ignore[call-arg]
         else:

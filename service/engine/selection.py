@@ -166,6 +166,6 @@ class SelectingCleaner(Cleaner):
         doc = Document(text, self.glossary, focus, context, source=source)
         edits = self.terms.find(doc)
         if focus:
-            spans = [(p.start, p.end) for p in doc.paragraphs if any(p.start <= b and a <= p.end for a, b in focus)]
+            spans = [(s, e) for s, e in doc.paragraph_spans() if any(s <= b and a <= e for a, b in focus)]
             edits = [e for e in edits if any(a <= e.start and e.end <= b for a, b in spans)]
         return edits
