@@ -420,6 +420,8 @@ class Repairer:
         # (_NEXT_WORD needs a space and an upper-case letter: asked first, without the regex)
         after = (_NEXT_WORD.match(text, end, min(len(text), end + MAX_NAME_LEN + 2))
                  if text[end:end + 1] == " " and text[end + 1:end + 2].isupper() else None)
+        if before is None and after is None:
+            return out  # (half the time: no capitalised word either side)
         # the same word between the same neighbours has the same candidates
         key = (word, before.group(1) if before else None, after.group(1) if after else None)
         known = self._candidates_cache.get(key)
