@@ -79,8 +79,24 @@ def both(original: str, cleaned: str, name: str, edits: Iterable[AppliedEdit] | 
 
 
 def _spans(edits: Iterable[AppliedEdit]) -> list[tuple[int, int, str]]:
-    """The edits as sorted ``(start, end, replacement)`` triples (non-overlapping, as applied)."""
-    return sorted((e.start, e.end, e.replacement) for e in edits)
+    """The edits as sorted ``(start, end, replacement)`` triples (non-overlapping, as applied);
+    the same change listed twice (two rules that made it: a report marks both applied) once."""
+    return sorted(set((e.start, e.end, e.replacement) for e in edits))
+
+
+def edits_between(original: str, cleaned: str) -> list[Applied]:
+    """Changes that turn ``original`` into ``cleaned``, one per changed block of lines (a
+    line-level :mod:`difflib` comparison: for a part of a text whose applied edits are not
+    known exactly, so that a diff of the whole text need not compare all of it)."""
+    a, b = original.splitlines(keepends=True), cleaned.splitlines(keepends=True)
+    starts = [0]
+    for line in a:
+        starts.append(starts[-1] + len(line))
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            out.append(Applied(starts[i1], starts[i2], "".join(b[j1:j2])))
+    return out
 
 
 def _token_ops(old: str, new: str) -> list[WordOp]:

@@ -3,8 +3,9 @@
 Keys (``P`` = ``mtclean:``; every per-job key expires ``ttl`` seconds after the job's last write)::
 
     P job:{id}                 hash: state, created, updated, name, options (JSON), chunk_chars,
-                               chunks (JSON [[start, end], ...]), context_names (JSON), error (JSON),
-                               progress_total
+                               chunks (JSON [[start, end], ...]), chunk_bytes (JSON, the same in the
+                               text's UTF-8 bytes), context_names (JSON: the names the whole text
+                               uses consistently, counted once), error (JSON), progress_total
     P job:{id}:text            the submitted text
     P job:{id}:chunk:{i}       JSON result of chunk i (written once; a rerun finds it and skips)
     P job:{id}:done_chunks     set of finished chunk indexes (progress; idempotent under reruns)
@@ -165,7 +166,7 @@ class Store:
         for k in ("chunk_chars", "progress_total"):
             if k in out:
                 out[k] = int(out[k])
-        for k in ("options", "chunks", "context_names", "error"):
+        for k in ("options", "chunks", "chunk_bytes", "context_names", "error"):
             if isinstance(out.get(k), str):
                 out[k] = json.loads(out[k])
         return out
@@ -173,6 +174,18 @@ class Store:
     @_redis_errors
     def get_text(self, job_id: str) -> str | None:
         return self.redis.get(text_key(job_id))
+
+    @_redis_errors
+    def get_text_range(self, job_id: str, start: int, end: int) -> str | None:
+        """Bytes ``start``-``end`` of the job's text (UTF-8; a chunk's, which begins and ends at
+        a paragraph break), without sending the whole text: None when the text has expired."""
+        pipe = self.redis.pipeline()
+        pipe.exists(text_key(job_id))
+        pipe.getrange(text_key(job_id), start, end - 1)
+        exists, part = pipe.execute()
+        if not exists:
+            return None
+        return part.decode("utf-8") if isinstance(part, bytes) else part
 
     @_redis_errors
     def update_job(self, job_id: str, **fields: Any) -> None:

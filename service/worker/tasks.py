@@ -82,10 +82,11 @@ def cleaner_for(options: dict[str, Any]) -> tuple[Cleaner, str]:
 
 
 def clean_text(text: str, options: dict[str, Any], name: str = "text",
-               context: str | None = None) -> dict[str, Any]:
+               context: str | None = None, context_names: frozenset[str] | None = None) -> dict[str, Any]:
     """Clean ``text`` in this process: :func:`service.reporting.report.to_json` of the result.
     ``context``: the whole document when ``text`` is one chunk of it: the names it uses
-    consistently join the glossary (:mod:`service.engine.chunking`, as for a large file)."""
+    consistently join the glossary (:mod:`service.engine.chunking`, as for a large file);
+    ``context_names``: those names, when the job counted them already."""
     cleaner, why = cleaner_for(options)
     opts = job_options(options)
     fmt = resolve_format(name, opts.format)
@@ -94,8 +95,10 @@ def clean_text(text: str, options: dict[str, Any], name: str = "text",
                              engine=factory.local_engine(cleaner, opts.apply, opts.source))
         data = document_json(res, text, name, opts.apply)
     else:
-        if context is not None:
-            cleaner = factory.with_names(cleaner, chunking.document_names(context))
+        if context_names is None and context is not None:
+            context_names = chunking.document_names(context)
+        if context_names is not None:
+            cleaner = factory.with_names(cleaner, context_names)
         result = cleaner.clean(text, opts.apply, source=opts.source) if opts.source else cleaner.clean(text, opts.apply)
         data = report.to_json(result, name)
     if why and data["passes"].get("grammar", {}).get("status") == "skipped":
@@ -137,13 +140,24 @@ def split_chunks(text: str, chunk_chars: int) -> list[tuple[int, int]]:
     return chunking.chunk_bounds(text, chunk_chars)
 
 
+def byte_bounds(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``bounds`` (code points of ``text``, contiguous) as offsets into its UTF-8 bytes."""
+    out, pos = [], len(text[:bounds[0][0]].encode("utf-8")) if bounds else 0
+    for start, end in bounds:
+        size = len(text[start:end].encode("utf-8"))
+        out.append((pos, pos + size))
+        pos += size
+    return out
+
+
 def merge_chunks(text: str, bounds: list[tuple[int, int]], parts: list[dict[str, Any]],
                  name: str) -> dict[str, Any]:
     """One result from the chunks' results, in the coordinates of the whole text."""
     index = Utf16Index(text)
     edits, conflicts, warnings, cleaned = [], [], [], []
+    changes: list[diffing.Applied] = []  # what the diff is built from, chunk by chunk
     passes: dict[str, dict[str, Any]] = {}
-    for i, ((start, _end), part) in enumerate(zip(bounds, parts)):
+    for i, ((start, end), part) in enumerate(zip(bounds, parts)):
         shift16 = index.to_utf16(start)
         for e in part["edits"]:
             edits.append({**e, "start": e["start"] + start, "end": e["end"] + start,
@@ -160,6 +174,13 @@ def merge_chunks(text: str, bounds: list[tuple[int, int]], parts: list[dict[str,
                 acc["status"], acc["message"] = st["status"], st.get("message", "")
         warnings += [f"chunk {i + 1}: {w}" for w in part["warnings"]]
         cleaned.append(part["cleaned"])
+        # the chunk's applied edits, or (when they do not give its cleaned text exactly) its
+        # changed lines: never a comparison of the whole text with its cleaned copy
+        piece = text[start:end]
+        done = [diffing.Applied.from_dict(e) for e in part["edits"] if e.get("applied")]
+        exact = diffing.exact_edits(piece, part["cleaned"], done)
+        changes += [diffing.Applied(c.start + start, c.end + start, c.replacement)
+                    for c in (exact if exact is not None else diffing.edits_between(piece, part["cleaned"]))]
     new = "".join(cleaned)
     first = parts[0]
     return {
@@ -168,7 +189,7 @@ def merge_chunks(text: str, bounds: list[tuple[int, int]], parts: list[dict[str,
         "counts": {k: sum(p["counts"][k] for p in parts) for k in first["counts"]},
         "rounds": max(p["rounds"] for p in parts), "warnings": warnings,
         "harm_check": chunking.merge_harm_check(p.get("harm_check", "skipped") for p in parts),
-        "diff": diffing.both(text, new, name, [diffing.Applied.from_dict(e) for e in edits if e.get("applied")]),
+        "diff": diffing.both(text, new, name, changes),
         "cleaned": new,
     }
 
@@ -224,7 +245,12 @@ def clean_job(self, job_id: str) -> str:
             _delay()
             _finish(job_id, clean_text(text, job["options"], job["name"]), 1)
             return "done"
-        store.set_state(job_id, "running", chunks=bounds, progress_total=len(bounds))
+        # the names the whole document uses consistently, counted once for every chunk (a chunk
+        # counting them itself made a job's time grow with the square of its size), and where
+        # each chunk is in the stored text's bytes (a chunk reads only its own part)
+        store.set_state(job_id, "running", chunks=bounds, chunk_bytes=byte_bounds(text, bounds),
+                        context_names=sorted(chunking.document_names(text, bounds)),
+                        progress_total=len(bounds))
     except ServiceUnavailable:
         raise
     except Exception as exc:  # noqa: BLE001 - the job fails, the worker goes on
@@ -243,13 +269,21 @@ def clean_chunk(self, job_id: str, index: int) -> str:
     if store.get_chunk(job_id, index) is not None:
         return "cached"
     job = store.get_job(job_id)
-    text = store.get_text(job_id)
-    if job is None or text is None or job["state"] in ("done", "failed"):
+    if job is None or job["state"] in ("done", "failed"):
+        return "skipped"
+    names = job.get("context_names")
+    if names is not None and job.get("chunk_bytes"):  # (a job split before these were kept: below)
+        chunk = store.get_text_range(job_id, *job["chunk_bytes"][index])
+        whole = None
+    else:
+        whole = store.get_text(job_id)
+        chunk = None if whole is None else whole[slice(*job["chunks"][index])]
+    if chunk is None:
         return "skipped"
     try:
-        start, end = job["chunks"][index]
         _delay()
-        data = clean_text(text[start:end], job["options"], job["name"], context=text)
+        data = clean_text(chunk, job["options"], job["name"], context=whole,
+                          context_names=None if names is None else frozenset(names))
     except ServiceUnavailable:
         raise
     except Exception as exc:  # noqa: BLE001

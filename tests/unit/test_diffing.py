@@ -146,3 +146,24 @@ def test_edits_that_do_not_reproduce_the_cleaned_text_fall_back_to_comparing_tex
     assert diffing.both(old, new, "f", [_E(4, 7, "TWO")]) == diffing.both(old, new, "f")
     exact = diffing.exact_edits(old, new, [_E(4, 7, "2")])
     assert exact is not None and diffing.both(old, new, "f", exact)["inline"] == "one [-two-]{+2+} three\n"
+
+
+def test_the_same_change_listed_twice_is_one_change():
+    """Two rules that made the same change are both marked applied in a report; the diff is
+    still built from the edits (not by comparing the texts)."""
+    old, new = "at the drop that filled the glass now\n", "at the last straw now\n"
+    twice = [_E(3, 33, "the last straw"), _E(3, 33, "the last straw")]
+    exact = diffing.exact_edits(old, new, twice)
+    assert exact is not None and len(exact) == 1
+    assert diffing.both(old, new, "f", twice) == diffing.both(old, new, "f", exact)
+    assert diffing.exact_edits(old, new, [_E(3, 33, "the last straw"), _E(3, 33, "the final straw")]) is None
+
+
+@given(_text_and_edits())
+def test_changes_between_two_texts_rebuild_the_second(case):
+    text, edits = case
+    cleaned = _apply(text, edits)
+    changes = diffing.edits_between(text, cleaned)
+    assert diffing.exact_edits(text, cleaned, changes) is not None
+    assert diffing.unified(text, cleaned, "t", edits=changes) == diffing.unified(text, cleaned, "t") or \
+        _patch(text, diffing.unified(text, cleaned, "t", edits=changes)) == cleaned
