@@ -229,6 +229,19 @@ def deletions(word: str) -> list[str]:
     return [word] + [word[:i] + word[i + 1:] for i in range(len(word))]
 
 
+@lru_cache(maxsize=16)
+def _near_index(names: frozenset[str]) -> dict[str, list[str]]:
+    """The deletion neighbourhood index of ``names`` (lower case): every deletion -> the names
+    it comes from.  Kept for the process (never changed once made): the chunks of one document
+    share their glossary (the names the whole document uses), thousands of names that each
+    chunk would index again."""
+    index: defaultdict[str, list[str]] = defaultdict(list)
+    for lo in sorted(names):  # (the same lists whatever order a chunk found the names in)
+        for key in dict.fromkeys(deletions(lo)):
+            index[key].append(lo)
+    return dict(index)
+
+
 class NameIndex:
     """Reference names indexed for look-ups in time independent of how many there are.
 
@@ -245,7 +258,7 @@ class NameIndex:
         self.exact: dict[str, str] = {}
         self._sorted: list[str] | None = None  # the exact keys, sorted (for has_longer_prefix)
         self._near_names: list[str] = []
-        self._neighbours: defaultdict[str, list[str]] | None = None
+        self._neighbours: dict[str, list[str]] | None = None
         self._tails: defaultdict[str, list[str]] | None = None
         exact, near_names = self.exact, self._near_names
         for name in names:  # add(), inlined (a document has a thousand names)
@@ -268,22 +281,15 @@ class NameIndex:
         self._sorted = None
         if near_too:
             self._near_names.append(lo)
-            if self._neighbours is not None:
-                self._index_near(self._neighbours, lo)
+            self._neighbours = None  # (made again, from the process's cache, when next asked for)
         if self._tails is not None:
             self._tails[lo[-3:]].append(lo)
 
-    @staticmethod
-    def _index_near(index: defaultdict[str, list[str]], lo: str) -> None:
-        for key in dict.fromkeys(deletions(lo)):
-            index[key].append(lo)
-
     @property
-    def neighbours(self) -> defaultdict[str, list[str]]:
+    def neighbours(self) -> dict[str, list[str]]:
+        """Every deletion of every near name -> the names it comes from (see :func:`_near_index`)."""
         if self._neighbours is None:
-            self._neighbours = defaultdict(list)
-            for lo in self._near_names:
-                self._index_near(self._neighbours, lo)
+            self._neighbours = _near_index(frozenset(self._near_names))
         return self._neighbours
 
     @property
@@ -390,6 +396,16 @@ def _count_occurrences(text: str) -> tuple[Counter[str], Counter[tuple[str, str]
     return Counter(ws), Counter(pair_list), Counter(mids), Counter(link_list), ws, starts
 
 
+_LETTERS = regex.compile(r"[\p{L}\p{M}]+")
+
+
+@lru_cache(maxsize=16)
+def _glossary_words(glossary: frozenset[str]) -> frozenset[str]:
+    """The words of the glossary's names (the chunks of one document share a glossary of
+    thousands of names)."""
+    return frozenset(w for name in glossary for w in _LETTERS.findall(name))
+
+
 def first_used(text: str, words: Iterable[str]) -> dict[str, int]:
     """Where each of ``words`` (capitalised words of ``text``) is first used as a word."""
     out: dict[str, int] = {}
@@ -426,7 +442,7 @@ class NameInventory:
     def build(cls, text: str, glossary: frozenset[str] = frozenset()) -> "NameInventory":
         """Count the names in ``text``; glossary entries (single or multi-word) are added."""
         words, pairs, mid, links, ws, starts = _count_occurrences(text)
-        gloss_words = frozenset(w for name in glossary for w in regex.findall(r"[\p{L}\p{M}]+", name))
+        gloss_words = _glossary_words(frozenset(glossary))
         return cls(words=words, pairs=pairs, glossary=frozenset(glossary) | gloss_words, mid=mid, links=links,
                    text=text, occurrences=(ws, starts))
 

@@ -96,3 +96,19 @@ def test_without_occurrences_the_pass_visits_every_word():
     doc = Document(text, names=dataclasses.replace(inv, occurrences=None))  # as a patched one
     assert doc.names.occurrences is None
     assert [e.replacements[0] for e in names.find(doc)] == [e.replacements[0] for e in names.find(Document(text))]
+
+
+def test_the_near_index_of_a_shared_glossary_is_made_once_and_never_changed():
+    """The chunks of one document share a glossary of thousands of names: its deletion index is
+    made once for the process; an index that adds a name afterwards gets its own."""
+    from service.core.inventory import NameIndex, _near_index
+
+    names_ = ["Nasrallah", "Soleimani", "Qassem", "Baghdad"]
+    a, b = NameIndex(names_), NameIndex(list(reversed(names_)))
+    assert a.neighbours is b.neighbours  # one index, whatever order the names came in
+    assert a.near("Nasralah") == ["Nasrallah"] and b.near("Soleimany") == ["Soleimani"]
+    before = {k: list(v) for k, v in a.neighbours.items()}
+    a.add("Tehran")
+    assert a.near("Teheran") == ["Tehran"] and b.near("Teheran") == []
+    assert {k: list(v) for k, v in b.neighbours.items()} == before
+    assert _near_index.cache_info().hits >= 1
