@@ -11,6 +11,7 @@ import regex
 from service.core.document import Document
 from service.core.keyscan import matches_at
 from service.passes import debris
+from tests.random_texts import random_texts
 
 FRAGMENTS = ["post", "Post", "Advertisement", "share", "word", "KIng", "x", " ", "  ", "\t", "\n", "\n\n", "\r\n",
              "\r", "\r\n\r\n", "\n \n", "\u00a0", "Photo: Fox", "(Photo: AFP)", "Ảnh: Reuters", "Фото: ТАСС",
@@ -19,8 +20,7 @@ FRAGMENTS = ["post", "Post", "Advertisement", "share", "word", "KIng", "x", " ",
 
 
 def _texts(seed: int, n: int = 400) -> list[str]:
-    rnd = random.Random(seed)
-    return ["".join(rnd.choice(FRAGMENTS) for _ in range(rnd.randint(0, 20))) for _ in range(n)]
+    return random_texts(FRAGMENTS, seed, n, 20)
 
 
 @pytest.mark.parametrize("seed", range(3))

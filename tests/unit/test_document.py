@@ -6,6 +6,7 @@ import random
 import pytest
 
 from service.core.document import PARAGRAPH_BREAK, Document, Paragraph
+from tests.random_texts import random_texts
 
 PIECES = ["word", "Post", " ", "\n", "\r", "\t", "\n\n", "\r\n", "  ", "\x0b", "\u3000", "\x1c", "é", "a b",
           "\n \n", "\n\t\n", "\r\n\r\n", "x", "\n\n\n", " \n"]
@@ -26,8 +27,7 @@ def _reference(text: str) -> list[tuple[int, int, str]]:
 
 
 def _texts(seed: int, n: int = 400) -> list[str]:
-    rnd = random.Random(seed)
-    return ["".join(rnd.choice(PIECES) for _ in range(rnd.randint(0, 16))) for _ in range(n)]
+    return random_texts(PIECES, seed, n, 16)
 
 
 @pytest.mark.parametrize("seed", range(3))

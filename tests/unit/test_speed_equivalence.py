@@ -9,6 +9,7 @@ from service.core.keyscan import matches_at
 from service.core.protect import _PATTERNS, _at_signs, find_protected
 from service.passes import debris
 from service.passes.phrases import _lower_same_length
+from tests.random_texts import random_texts
 
 EMAIL = dict(_PATTERNS)["email"]
 FRAGMENTS = ["Click on the photo. ", "READ MORE here. ", "ſee also this. ", "İstanbul. ", "Thank you for watching! ",
@@ -19,8 +20,7 @@ FRAGMENTS = ["Click on the photo. ", "READ MORE here. ", "ſee also this. ", "İ
 
 
 def _texts(seed: int, n: int = 150) -> list[str]:
-    rnd = random.Random(seed)
-    return ["".join(rnd.choice(FRAGMENTS) for _ in range(rnd.randint(0, 30))) for _ in range(n)]
+    return random_texts(FRAGMENTS, seed, n, 30)
 
 
 @pytest.mark.parametrize("seed", range(3))
