@@ -47,7 +47,7 @@ class RemoteEngine:
             raise InputError(f"the mtclean service refused the file ({resp.status_code}): {msg}")
         return resp.status_code, (resp.json() if resp.content else {})
 
-    def __call__(self, text: str, extra: frozenset[str]) -> CleanResult:
+    def __call__(self, text: str, extra: frozenset[str], context: frozenset[str] = frozenset()) -> CleanResult:
         s = self.settings
         options: dict[str, Any] = {"apply": s.apply, "passes": [p for p in s.passes if s.grammar or p != "grammar"]}
         if s.source_langs:

@@ -31,15 +31,19 @@ class Document:
 
     def __init__(self, text: str, glossary: frozenset[str] = frozenset(),
                  focus: list[tuple[int, int]] | None = None, context: str | None = None,
-                 source: str | None = None, names: NameInventory | None = None):
+                 source: str | None = None, names: NameInventory | None = None,
+                 context_names: frozenset[str] = frozenset()):
         """``focus``: only the paragraphs touching these ranges are checked (a re-check after
         edits); the names inventory still counts the whole text, or the whole ``context``
         (the document this text is a part of) when given.  ``source``: the source-language
         text this one translates, paragraph-aligned with it (the same paragraph breaks), for
         :mod:`service.passes.source`.  ``names``: the inventory of ``context`` (or of ``text``),
-        when the caller has it."""
+        when the caller has it.  ``context_names``: the glossary's names that are only the
+        names a whole document (this text is a chunk of) uses consistently, not a glossary's or
+        a source's word for them (the names pass takes them as the document's own)."""
         self.text = text
         self.glossary = glossary
+        self.context_names = context_names
         self.focus = focus
         self.context = context
         self.source = source

@@ -23,8 +23,9 @@ from service.engine.options import CleanOptions
 from service.engine.pipeline import Cleaner, CleanResult
 from service.rulesets.loader import Rule, load_rules
 
-#: cleans a text with extra glossary names: the local Cleaner or a remote service
-Engine = Callable[[str, frozenset[str]], CleanResult]
+#: cleans a text with extra glossary names (and, third, the names the whole document uses when
+#: the text is a chunk of it): the local Cleaner or a remote service
+Engine = Callable[..., CleanResult]
 _DEFAULT: Any = object()
 _lock = threading.RLock()
 _rules: LRUCache[tuple[str, ...], list[Rule]] = LRUCache(maxsize=8)
@@ -88,20 +89,24 @@ def get_cleaner(options: CleanOptions, grammar: Any = _DEFAULT) -> Cleaner:
         return cleaner
 
 
-def with_names(cleaner: Cleaner, extra: frozenset[str]) -> Cleaner:
-    """``cleaner`` with ``extra`` glossary names (a shallow copy; the compiled rules are shared)."""
-    if not extra - cleaner.glossary:
+def with_names(cleaner: Cleaner, extra: frozenset[str], context: frozenset[str] = frozenset()) -> Cleaner:
+    """``cleaner`` with ``extra`` glossary names (a shallow copy; the compiled rules are shared)
+    and ``context`` names: those the whole document uses consistently, when the text is a chunk
+    of it (:mod:`service.engine.chunking`): never changed, like the glossary's, but no stronger
+    evidence for a repair than the document's own names (see Cleaner.context_names)."""
+    if not extra - cleaner.glossary and not context - cleaner.glossary:
         return cleaner
     c = copy.copy(cleaner)
-    c.glossary = cleaner.glossary | extra
+    c.glossary = cleaner.glossary | extra | context
+    c.context_names = (cleaner.context_names | context) - cleaner.glossary - extra
     return c
 
 
 def local_engine(cleaner: Cleaner, apply: str, source: str | None = None) -> Engine:
     """An engine that cleans with ``cleaner`` and the file's extra names (and ``source``, the
     source-language text, paragraph-aligned with the text: ``Document(source=...)``)."""
-    def run_clean(text: str, extra: frozenset[str]) -> CleanResult:
-        c = with_names(cleaner, extra)
+    def run_clean(text: str, extra: frozenset[str], context: frozenset[str] = frozenset()) -> CleanResult:
+        c = with_names(cleaner, extra, context)
         return c.clean(text, apply, source=source) if source is not None else c.clean(text, apply)
     return run_clean
 

@@ -201,6 +201,10 @@ class Cleaner:
         self.rules = [r for r in all_rules if r.applies_to(source_langs)]
         self.matcher = PhraseMatcher(self.rules)
         self.glossary = glossary
+        #: the names the whole document uses consistently when the text is a chunk of it (also in
+        #: the glossary: never changed), set by factory.with_names: a repair may not take one as
+        #: the glossary's word for a name, only as the document's own (as a whole-text clean would)
+        self.context_names: frozenset[str] = frozenset()
         self.passes = tuple(p for p in PASS_ORDER if p in passes)
         self.grammar = grammar
         self._grammar_language = False
@@ -235,7 +239,8 @@ class Cleaner:
         character either side of each).  ``names``: the names inventory of ``context`` (or
         ``text``) when known; ``docs``: the Document built is appended to it."""
         status = status if status is not None else {}
-        doc = Document(text, self.glossary, focus, context, source=source, names=names)
+        doc = Document(text, self.glossary, focus, context, source=source, names=names,
+                       context_names=self.context_names)
         if docs is not None:
             docs.append(doc)
         edits: list[Edit] = []

@@ -202,7 +202,7 @@ def clean_text(text: str, engine: Engine, extra: frozenset[str] = frozenset()) -
     if len(text) <= LARGE_CHARS:
         return engine(text, extra)
     bounds = chunk_bounds(text)
-    names = extra | document_names(text, bounds)
+    names = document_names(text, bounds)  # the whole text's: protected in every chunk
     cleaned = ""  # appended to in place (one reference), so the pieces are not held twice
     edits: list[Edit] = []
     applied: list[Edit] = []
@@ -211,7 +211,7 @@ def clean_text(text: str, engine: Engine, extra: frozenset[str] = frozenset()) -
     rounds, mode = 1, "auto"
     checks: list[str] = []
     for i, (a, b) in enumerate(bounds):
-        r = engine(text[a:b], names)
+        r = engine(text[a:b], extra, names)
         checks.append(r.harm_check)
         taken = {e.key() for e in r.applied}
         for e in r.edits:  # one shifted copy of each edit, shared by both lists
@@ -249,7 +249,7 @@ def _clean_large_text(data: bytes, engine: Engine, encoding: str | None, name: s
     passes: dict[str, PassStatus] = {}
     warnings: list[str] = []
     for i, (a, b) in enumerate(bounds):
-        r = engine(text[a:b], names)
+        r = engine(text[a:b], frozenset(), names)
         pieces.append(r.cleaned.encode("utf-8"))
         taken = {e.key() for e in r.applied}
         for e in r.edits:

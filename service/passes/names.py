@@ -239,9 +239,13 @@ def references(doc: Document, extra: dict[str, str] | None = None) -> dict[str, 
         and ((z := zipf(w.lower())) < 3.0 or (z < 5.5 and mid.get(w, 0) >= 1))}
     if not inv.ordered:
         refs = _first_use_order(refs, inv)
+    context = doc.context_names  # the whole document's names (this text is a chunk of it)
     for g in inv.glossary:
         if " " not in g and MIN_LEN - 1 <= len(g) <= MAX_NAME_LEN:
-            refs[g] = Ref(g, inv.count(g), "glossary")
+            if g in context:  # used twice or more in the whole document: as a whole-text clean sees it
+                refs[g] = Ref(g, max(inv.count(g), 2), "document")
+            else:
+                refs[g] = Ref(g, inv.count(g), "glossary")
     for w, kind in (extra or {}).items():
         if MIN_LEN - 1 <= len(w) <= MAX_NAME_LEN and w not in inv.glossary:
             refs[w] = Ref(w, inv.count(w), kind)

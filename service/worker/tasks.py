@@ -98,7 +98,7 @@ def clean_text(text: str, options: dict[str, Any], name: str = "text",
         if context_names is None and context is not None:
             context_names = chunking.document_names(context)
         if context_names is not None:
-            cleaner = factory.with_names(cleaner, context_names)
+            cleaner = factory.with_names(cleaner, frozenset(), context_names)
         result = cleaner.clean(text, opts.apply, source=opts.source) if opts.source else cleaner.clean(text, opts.apply)
         data = report.to_json(result, name)
     if why and data["passes"].get("grammar", {}).get("status") == "skipped":

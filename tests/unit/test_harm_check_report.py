@@ -34,7 +34,7 @@ def test_a_large_text_cleaned_in_chunks_is_incomplete_when_one_chunk_is(monkeypa
     text = "First paragraph here.\n\nSecond paragraph here.\n\nThird paragraph here.\n"
     calls: list[str] = []
 
-    def engine(part: str, names: frozenset[str]) -> CleanResult:
+    def engine(part: str, names: frozenset[str], context: frozenset[str] = frozenset()) -> CleanResult:
         calls.append(part)
         check = "incomplete" if len(calls) == 2 else "done"
         return CleanResult(part, part, [], [], [], {}, "auto", harm_check=check)
