@@ -36,7 +36,7 @@ from service.core.document import Document
 from service.core.gcpause import relaxed_gc
 from service.core.inventory import NameInventory
 from service.core.model import Edit, Tier
-from service.engine.apply import Applied, Conflict, apply_edits, select
+from service.engine.apply import Applied, Conflict, apply_edits, priority, select
 from service.passes import debris, names, punctuation, registry
 from service.passes import source as source_pass
 from service.passes.phrases import PhraseMatcher
@@ -520,6 +520,13 @@ class _Run:
         return out
 
     def _finish(self, edits: list[Edit], result: Applied) -> CleanResult:
+        # the same change found by two rules is one edit (the one the resolver takes: a report
+        # listed both, both applied, and a reviewer saw the change twice)
+        first: dict[tuple, Edit] = {}
+        for e in sorted(edits, key=priority):
+            first.setdefault(e.key(), e)
+        if len(first) < len(edits):
+            edits = list(first.values())
         counts = Counter(e.pass_name for e in result.applied)
         found = Counter(e.pass_name for e in edits)
         for name, st in self.status.items():
