@@ -55,6 +55,8 @@ class RemoteEngine:
         names = sorted(s.glossary | extra)
         if names:
             options["glossary"] = names
+        if context - s.glossary - extra:  # the names of the whole file this text is a chunk of
+            options["context_names"] = sorted(context - s.glossary - extra)
         _, job = self._call("POST", f"{self.url}/v1/jobs", {"text": text, "options": options})
         job_url = job.get("url") or f"{self.url}/v1/jobs/{job['id']}"
         deadline = time.monotonic() + s.via_timeout

@@ -150,6 +150,7 @@ class CleanOptions(BaseModel):
     def from_json(cls, data: dict[str, Any] | None, **extra: Any) -> "CleanOptions":
         """From an API request's ``options`` (``source_lang`` list or string, ``glossary`` names)."""
         raw = dict(data or {})
+        raw.pop("context_names", None)  # a chunk's document names: the worker's, not the engine's
         if "source_lang" in raw:
             raw["source_langs"] = raw.pop("source_lang")
         raw.update({k: v for k, v in extra.items() if v is not None})

@@ -66,6 +66,8 @@ class Options(BaseModel):
     apply: Literal["auto", "all", "none"] = "auto"
     passes: list[PassName] | None = Field(default=None, min_length=1)
     glossary: list[str] | None = Field(default=None, max_length=10_000)
+    # the names a whole document uses, when the text is a chunk of it (mtclean clean --via)
+    context_names: list[str] | None = Field(default=None, max_length=100_000)
     encoding: str | None = None
     format: FormatName | None = None
     grammar: bool = True
@@ -85,11 +87,11 @@ class Options(BaseModel):
                     raise ValueError(f"{s!r} is not a language code (two or three letters: vi, zh, ru)")
         return v
 
-    @field_validator("glossary")
+    @field_validator("glossary", "context_names")
     @classmethod
     def _names(cls, v: list[str] | None) -> list[str] | None:
         if v is not None and not all(n.strip() and len(n) <= 200 for n in v):
-            raise ValueError("glossary names must be non-empty strings of at most 200 characters")
+            raise ValueError("names must be non-empty strings of at most 200 characters")
         return None if v is None else sorted({n.strip() for n in v})
 
 
@@ -164,7 +166,7 @@ def _dump(opts: Options, name: str) -> dict[str, Any]:
     checked here, so an unknown file type is refused at once (415)."""
     resolve_format(name, opts.format)
     out = opts.model_dump()
-    for key in ("format", "source", "select", "ignore"):
+    for key in ("format", "source", "select", "ignore", "context_names"):
         if not out[key]:
             del out[key]
     if out["grammar"]:

@@ -89,6 +89,8 @@ def clean_text(text: str, options: dict[str, Any], name: str = "text",
     ``context_names``: those names, when the job counted them already."""
     cleaner, why = cleaner_for(options)
     opts = job_options(options)
+    if context_names is None and options.get("context_names"):  # the request's (a chunk of a file)
+        context_names = frozenset(options["context_names"])
     fmt = resolve_format(name, opts.format)
     if fmt != "txt":  # a document in a format: only its translatable text (one entry point)
         res = clean_document(text, filename=name, format=fmt, options=opts,
@@ -249,7 +251,8 @@ def clean_job(self, job_id: str) -> str:
         # counting them itself made a job's time grow with the square of its size), and where
         # each chunk is in the stored text's bytes (a chunk reads only its own part)
         store.set_state(job_id, "running", chunks=bounds, chunk_bytes=byte_bounds(text, bounds),
-                        context_names=sorted(chunking.document_names(text, bounds)),
+                        context_names=sorted(chunking.document_names(text, bounds)
+                                             | set((job["options"] or {}).get("context_names") or ())),
                         progress_total=len(bounds))
     except ServiceUnavailable:
         raise

@@ -58,3 +58,47 @@ def test_a_glossary_or_source_name_stays_strong_evidence():
     assert c.context_names == frozenset({"Gatha"})  # the glossary's word wins
     result = c.clean("Sejo became weak and Yejong became the eighth king.", "auto")
     assert "Sejong" in result.cleaned  # the glossary spells it: a one-letter slip is repaired
+
+
+def test_a_job_takes_the_names_of_the_document_it_is_a_chunk_of(app):
+    """``options.context_names`` (what ``mtclean clean --via`` sends for a chunk of a large
+    file): kept as they are, and no glossary's word for a name."""
+    client = app.test_client()
+
+    def cleaned(options: dict) -> str:
+        r = client.post("/v1/jobs", json={"text": "Sejo became weak and Yejong became the eighth king. Kings "
+                                                  "like Sejongg ruled.", "options": options})
+        assert r.status_code in (200, 201, 202), r.json
+        return client.get(r.json["url"]).json["result"]["cleaned"]
+
+    as_context = cleaned({"context_names": ["Sejong", "Sejongg"]})
+    assert "Yejong" in as_context and "Sejongg" in as_context  # protected, and no repair target
+    assert "Yejong" not in cleaned({"glossary": ["Sejong"]})  # the glossary's spelling is
+    bad = client.post("/v1/jobs", json={"text": "x", "options": {"context_names": [""]}})
+    assert bad.status_code == 422
+
+
+def test_clean_via_a_service_sends_a_chunks_document_names(app):
+    from service.batch.remote import RemoteEngine
+    from service.engine.options import CleanOptions
+    from tests.service_fixtures import serve
+
+    url, stop = serve(app)
+    sent: list[dict] = []
+    try:
+        engine = RemoteEngine(url, CleanOptions(passes=RULE_PASSES))
+        real = engine._call
+
+        def spy(method, where, body=None):
+            if body is not None:
+                sent.append(body["options"])
+            return real(method, where, body)
+
+        engine._call = spy  # type: ignore[method-assign]
+        text = "Sejo became weak and Yejong became the eighth king."
+        assert "Yejong" in engine(text, frozenset(), frozenset({"Sejong"})).cleaned
+        assert "Yejong" not in engine(text, frozenset({"Sejong"})).cleaned
+    finally:
+        stop()
+    assert sent[0].get("context_names") == ["Sejong"] and "glossary" not in sent[0]
+    assert sent[1].get("glossary") == ["Sejong"] and "context_names" not in sent[1]
