@@ -11,7 +11,7 @@ import regex
 from service.core.document import Document
 from service.core.keyscan import matches_at
 from service.passes import debris
-from tests.random_texts import random_texts
+from tests.random_texts import random_text, random_texts
 
 FRAGMENTS = ["post", "Post", "Advertisement", "share", "word", "KIng", "x", " ", "  ", "\t", "\n", "\n\n", "\r\n",
              "\r", "\r\n\r\n", "\n \n", "\u00a0", "Photo: Fox", "(Photo: AFP)", "Ảnh: Reuters", "Фото: ТАСС",
@@ -19,14 +19,10 @@ FRAGMENTS = ["post", "Post", "Advertisement", "share", "word", "KIng", "x", " ",
              "Read more: the story", "The man said. ", "Ἀθῆναι", "ǅ", "ⅰⅱ"]
 
 
-def _texts(seed: int, n: int = 400) -> list[str]:
-    return random_texts(FRAGMENTS, seed, n, 20)
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_every_paragraph_a_check_flags_is_a_candidate(seed: int) -> None:
     flagged = 0
-    for text in _texts(seed):
+    for text in random_texts(FRAGMENTS, seed, 400, 20):
         doc = Document(text)
         candidates = {p.start for p in debris._candidates(doc)}
         for para in doc.all_paragraphs:
@@ -81,7 +77,7 @@ def test_prompt_starts_give_every_match_at_a_sentence_start(seed: int) -> None:
     rnd = random.Random(seed)
     found = 0
     for _ in range(1500):
-        text = "".join(rnd.choice(PROMPT_PIECES) for _ in range(rnd.randint(0, 25)))
+        text = random_text(rnd, PROMPT_PIECES, 0, 25)
         doc = Document(text)
         for lo, hi in [(0, len(text))] + [(p.start, p.end) for p in doc.all_paragraphs]:
             at = debris._prompt_starts(text, lo, hi)

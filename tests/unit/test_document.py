@@ -26,14 +26,10 @@ def _reference(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _texts(seed: int, n: int = 400) -> list[str]:
-    return random_texts(PIECES, seed, n, 16)
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_paragraphs_are_the_pieces_between_breaks(seed: int) -> None:
     seen = 0
-    for text in _texts(seed):
+    for text in random_texts(PIECES, seed, 400, 16):
         expected = _reference(text)
         doc = Document(text)
         assert [tuple(p) for p in doc.all_paragraphs] == expected
@@ -43,7 +39,7 @@ def test_paragraphs_are_the_pieces_between_breaks(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_paragraph_at_and_neighbours_before_and_after_all_paragraphs_are_built(seed: int) -> None:
-    for text in _texts(10 + seed, 200):
+    for text in random_texts(PIECES, 10 + seed, 200, 16):
         expected = [Paragraph(*p) for p in _reference(text)]
         lazy, built = Document(text), Document(text)
         assert built.all_paragraphs == expected
@@ -84,7 +80,7 @@ def test_a_re_check_finds_the_same_paragraphs_from_windows(width: int, monkeypat
     monkeypatch.setattr(document, "_WINDOW", width)
     rnd = random.Random(width)
     windows = 0
-    for text in _texts(20 + width, 300):
+    for text in random_texts(PIECES, 20 + width, 300, 16):
         expected = [Paragraph(*p) for p in _reference(text)]
         focus = [tuple(sorted((rnd.randint(-3, len(text) + 3), rnd.randint(-3, len(text) + 3))))
                  for _ in range(rnd.randint(1, 3))]
@@ -102,7 +98,7 @@ def test_a_re_check_finds_the_same_paragraphs_from_windows(width: int, monkeypat
 
 
 def test_paragraph_spans_are_those_of_the_paragraphs() -> None:
-    for text in _texts(7, 200):
+    for text in random_texts(PIECES, 7, 200, 16):
         spans = [(p[0], p[1]) for p in _reference(text)]
         assert Document(text).paragraph_spans() == spans
         built = Document(text)

@@ -27,6 +27,7 @@ from service.rulesets.phrase import (
     fold_char,
     pattern_needs,
 )
+from tests.random_texts import random_text
 
 ALL_CHARS = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
 
@@ -182,7 +183,7 @@ def test_the_matcher_finds_the_same_edits_with_and_without_the_prefilter(rules, 
 def test_squeezed_offsets_map_back_to_the_original() -> None:
     rnd = random.Random(5)
     for _ in range(300):
-        text = "".join(rnd.choice(["ab", " ", "  ", "\n\n", "\u2003", "İ", "x.", "\t "]) for _ in range(rnd.randint(0, 40)))
+        text = random_text(rnd, ["ab", " ", "  ", "\n\n", "\u2003", "İ", "x.", "\t "], 0, 40)
         norm = _Normalised(text)
         flat = text.replace("İ", "i").lower()
         flat = "".join(" " if c.isspace() else c for c in flat)
@@ -225,14 +226,14 @@ def test_random_plain_patterns_hold_their_needs_and_width(seed: int) -> None:
     rnd = random.Random(seed)
     checked = 0
     for _ in range(300):
-        source = "".join(rnd.choice(_PIECES) for _ in range(rnd.randint(1, 6)))
+        source = random_text(rnd, _PIECES, 1, 6)
         for flags in (regex.IGNORECASE, 0):
             needs, width = pattern_needs(source, flags, ())
             if not needs and not width:
                 continue
             pat = regex.compile(source, flags | regex.V0)
             for _ in range(20):
-                text = "".join(rnd.choice(_TEXT_PIECES) for _ in range(rnd.randint(1, 12)))
+                text = random_text(rnd, _TEXT_PIECES, 1, 12)
                 for m in pat.finditer(text, overlapped=True):
                     held = _Normalised(m.group()).filter_text
                     if held is None:  # the matcher does not filter such a text
@@ -260,7 +261,7 @@ def test_random_match_phrases_hold_their_needs_and_width(seed: int) -> None:
     rnd = random.Random(seed)
     checked = 0
     for _ in range(150):
-        text = " ".join(rnd.choice(_TOKENS) for _ in range(rnd.randint(1, 4)))
+        text = random_text(rnd, _TOKENS, 1, 4, " ")
         try:
             phrase = compile_phrase(text, case_sensitive=rnd.random() < 0.2)
         except PhraseError:

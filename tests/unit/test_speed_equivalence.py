@@ -9,7 +9,7 @@ from service.core.keyscan import matches_at
 from service.core.protect import _PATTERNS, _at_signs, find_protected
 from service.passes import debris
 from service.passes.phrases import _lower_same_length
-from tests.random_texts import random_texts
+from tests.random_texts import random_text, random_texts
 
 EMAIL = dict(_PATTERNS)["email"]
 FRAGMENTS = ["Click on the photo. ", "READ MORE here. ", "ſee also this. ", "İstanbul. ", "Thank you for watching! ",
@@ -19,14 +19,10 @@ FRAGMENTS = ["Click on the photo. ", "READ MORE here. ", "ſee also this. ", "İ
              "a@b.com ", "x.y+z@mail-host.example.org", "@", "@@", "foo@bar ", "mail me at j.doe@un.org.\n"]
 
 
-def _texts(seed: int, n: int = 150) -> list[str]:
-    return random_texts(FRAGMENTS, seed, n, 30)
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_email_scan_of_the_lines_with_an_at_sign_finds_what_a_full_scan_finds(seed: int) -> None:
     found = 0
-    for text in _texts(seed):
+    for text in random_texts(FRAGMENTS, seed, 150, 30):
         for lo, hi in ((0, len(text)), (len(text) // 3, len(text)), (2, max(2, len(text) - 3))):
             full = [m.span() for m in EMAIL.finditer(text, lo, hi)]
             assert [m.span() for m in _at_signs(EMAIL, text, lo, hi)] == full
@@ -43,7 +39,7 @@ def test_protected_emails_are_found_on_any_line() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_keyed_prompt_scan_on_text_with_dotted_capital_i_and_long_s(seed: int) -> None:
     found = 0
-    for text in _texts(100 + seed):
+    for text in random_texts(FRAGMENTS, 100 + seed, 150, 30):
         for lo, hi in ((0, len(text)), (len(text) // 3, len(text)), (2, max(2, len(text) - 3))):
             starts = debris._KEY_INDEX.starts(text, lo, hi)  # both key lists, every spelling, in one pass
             for pattern, name in ((debris._PROMPT, "prompt"), (debris._SIGN_OFF, "sign-off")):
@@ -65,7 +61,7 @@ def test_word_frequency_cache_answers_as_the_dict_before_and_after_decoding(tmp_
 
     rnd = random.Random(7)
     letters = "abcdeéfghijklmnopqrstuvwxyzß'’-"
-    freqs = {"".join(rnd.choice(letters) for _ in range(rnd.randint(1, 9))): rnd.random() for _ in range(3000)}
+    freqs = {random_text(rnd, letters, 1, 9): rnd.random() for _ in range(3000)}
     freqs.update({"the": 0.05, "zürich": 1e-7, "naïve": 2e-7, "\U0001f600": 3e-9})
     path = tmp_path / "en.bin"
     inventory._write_frequencies(path, freqs)
